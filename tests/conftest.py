@@ -1,0 +1,79 @@
+"""Shared fixtures: tiny IMDB-layout archives, seeds and the real dataset."""
+
+import io
+import os
+import random
+import tarfile
+
+import numpy as np
+import pytest
+
+from sklearn_imdb.datasets import ARCHIVE_ENV
+
+# (split, label, id, rating, text)
+TINY_REVIEWS = [
+    ("train", "pos", 0, 9, "A wonderful film.<br /><br />Great acting, great story!"),
+    ("train", "pos", 1, 7, "I liked it; the cast is great."),
+    ("train", "neg", 0, 2, "Dull and boring. I didn't like it."),
+    ("train", "neg", 10, 1, "The worst film ever, a boring waste."),
+    ("test", "pos", 3, 10, "Great, wonderful, moving."),
+    ("test", "neg", 4, 3, "Boring plot and a dull cast."),
+]
+README = b"Large Movie Review Dataset v1.0 (tiny test copy)\n"
+
+
+def write_archive(path, reviews=TINY_REVIEWS, extra=(), readme=README):
+    """Write a tar.gz in the official layout; ``extra`` adds raw TarInfo."""
+    with tarfile.open(path, "w:gz") as tar:
+        members = [("aclImdb/README", readme)] + [
+            (f"aclImdb/{s}/{lab}/{i}_{r}.txt", text.encode("utf-8"))
+            for s, lab, i, r, text in reviews
+        ]
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        for info, data in extra:
+            tar.addfile(info, io.BytesIO(data) if data is not None else None)
+    return path
+
+
+@pytest.fixture
+def tiny_archive(tmp_path, monkeypatch):
+    """A tiny archive named by SKLEARN_IMDB_ARCHIVE, and a private data_home."""
+    path = write_archive(tmp_path / "aclImdb_tiny.tar.gz")
+    monkeypatch.setenv(ARCHIVE_ENV, str(path))
+    return path
+
+
+@pytest.fixture
+def data_home(tmp_path):
+    home = tmp_path / "scikit_learn_data"
+    home.mkdir()
+    return home
+
+
+@pytest.fixture(autouse=True)
+def _seed():
+    random.seed(0)
+    np.random.seed(0)
+
+
+@pytest.fixture(scope="session")
+def real_archive():
+    """The real archive, or a visible skip when SKLEARN_IMDB_ARCHIVE is unset."""
+    path = os.environ.get(ARCHIVE_ENV)
+    if not path or not os.path.exists(path):
+        pytest.skip(
+            f"{ARCHIVE_ENV} is not set to the IMDB archive: integration tests on "
+            "the real data need it (.ci/run sets it)."
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def imdb(real_archive):
+    """Both real splits, loaded once per session."""
+    from sklearn_imdb import fetch_imdb
+
+    return fetch_imdb(subset="train"), fetch_imdb(subset="test")
