@@ -273,6 +273,22 @@ class DenseNetworkClassifier(KerasClassifier):
             loss="categorical_crossentropy", categories=categories
         )
 
+    def _restore(self, model, classes):
+        """Make this unfitted estimator predict with a trained ``model``."""
+        self._random_state = self.random_state
+        self.classes_ = None
+        self.target_encoder_ = self.target_encoder.fit(classes)
+        vars(self).update(self.target_encoder_.get_metadata())
+        n_features = int(model.inputs[0].shape[-1])
+        self.feature_encoder_ = self.feature_encoder.fit(np.zeros((1, n_features)))
+        self.model_ = model
+        self.n_features_in_, self.X_sparse_ = n_features, bool(model.inputs[0].sparse)
+        self.X_dtype_, self.X_shape_ = np.dtype(np.float32), (0, n_features)
+        self.y_dtype_, self.y_ndim_ = classes.dtype, 1
+        self.target_type_ = type_of_target(classes)
+        self._initialize_callbacks()
+        return self
+
     # -- scikeras hooks ---------------------------------------------------------
 
     def _check_model_param(self):

@@ -21,7 +21,7 @@ from sklearn.datasets import fetch_file, get_data_home
 from sklearn.datasets._base import RemoteFileMetadata
 from sklearn.utils import Bunch, check_random_state
 
-__all__ = ["fetch_imdb", "ARCHIVE", "ARCHIVE_ENV"]
+__all__ = ["fetch_imdb", "describe", "ARCHIVE", "ARCHIVE_ENV"]
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +149,33 @@ def fetch_imdb(
         if source.parent == home and source.name == ARCHIVE.filename:
             source.unlink()  # the cache holds all we use of it
     return _make_bunch(cache, subset, return_X_y, as_frame, shuffle, random_state)
+
+
+def describe(bunch, name="reviews"):
+    """A short text summary of a :func:`fetch_imdb` result.
+
+    Parameters
+    ----------
+    bunch : Bunch
+        What :func:`fetch_imdb` returned.
+    name : str, default="reviews"
+        What to call the reviews in the summary.
+
+    Returns
+    -------
+    summary : str
+        Counts, label balance, review lengths and the rating histogram.
+    """
+    target = np.asarray(bunch.target)
+    n, n_pos = target.size, int(target.sum())
+    words = np.array([len(text.split()) for text in bunch.data])
+    ratings = np.bincount(np.asarray(bunch.rating), minlength=11)
+    histogram = "  ".join(f"{r}:{ratings[r]}" for r in range(1, 11) if ratings[r])
+    return (
+        f"{name}: {n:,} reviews, {n_pos:,} positive ({n_pos / max(n, 1):.1%}), "
+        f"{n - n_pos:,} negative; {np.median(words):.0f} words per review "
+        f"(median), {words.max():,} at most\n  ratings  {histogram}"
+    )
 
 
 def _make_bunch(cache, subset, return_X_y, as_frame, shuffle, random_state):

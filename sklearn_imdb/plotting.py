@@ -1,6 +1,6 @@
 """Training curves: the notebook's loss and accuracy figures."""
 
-__all__ = ["plot_history"]
+__all__ = ["plot_comparison", "plot_history", "plot_search"]
 
 
 def plot_history(history, *, path=None, title=None):
@@ -23,11 +23,7 @@ def plot_history(history, *, path=None, title=None):
     fig : matplotlib Figure
         The figure, with the loss panel left and the accuracy panel right.
     """
-    import matplotlib
-
-    if path is not None:
-        matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    plt = _pyplot(path)
 
     history = _history_of(history)
     if not history.get("loss"):
@@ -64,3 +60,110 @@ def _history_of(obj):
             "DenseNetworkClassifier, a pipeline ending in one, or its history_."
         )
     return history
+
+
+def plot_comparison(table, *, path=None, title=None):
+    """Bar chart of a :func:`~sklearn_imdb.experiments.compare` table.
+
+    Parameters
+    ----------
+    table : pandas DataFrame
+        With columns ``model``, ``cv_accuracy_mean``, ``cv_accuracy_std``
+        and ``test_accuracy``.
+    path : str or path-like, default=None
+        If given, save the figure there.
+    title : str, default=None
+        Title of the figure.
+
+    Returns
+    -------
+    fig : matplotlib Figure
+        CV accuracy (with one standard deviation as error bar) and test
+        accuracy, side by side for each model.
+    """
+    import numpy as np
+
+    plt = _pyplot(path)
+    fig, ax = plt.subplots(
+        figsize=(max(6, 1.3 * len(table)), 4.5), layout="constrained"
+    )
+    x = np.arange(len(table))
+    ax.bar(
+        x - 0.2,
+        table["cv_accuracy_mean"],
+        0.4,
+        yerr=table["cv_accuracy_std"],
+        capsize=3,
+        label="CV accuracy (train)",
+    )
+    ax.bar(x + 0.2, table["test_accuracy"], 0.4, label="test accuracy")
+    ax.set_xticks(x, table["model"], rotation=20, ha="right")
+    scores = np.r_[table["cv_accuracy_mean"].dropna(), table["test_accuracy"]]
+    ax.set_ylim(max(0.0, scores.min() - 0.05), min(1.0, scores.max() + 0.02))
+    ax.set(ylabel="Accuracy", title=title or "Model comparison")
+    ax.legend(loc="lower right")
+    if path is not None:
+        fig.savefig(path, dpi=100)
+    return fig
+
+
+def plot_search(results, *, path=None):
+    """Mean CV score for each value of each searched parameter.
+
+    Parameters
+    ----------
+    results : pandas DataFrame
+        ``cv_results_`` as a table: ``mean_test_score`` and one column per
+        parameter (with or without the ``param_`` prefix).
+    path : str or path-like, default=None
+        If given, save the figure there.
+
+    Returns
+    -------
+    fig : matplotlib Figure
+        One panel per parameter: every candidate's score by value (dots) and
+        the best score for each value (line).
+    """
+    plt = _pyplot(path)
+    skip = {"rank_test_score", "mean_test_score", "std_test_score", "mean_fit_time"}
+    params = [
+        c
+        for c in results.columns
+        if c not in skip
+        and not c.startswith(("split", "std_", "mean_", "rank_", "params"))
+    ]
+    fig, axes = plt.subplots(
+        1,
+        max(1, len(params)),
+        figsize=(3.2 * max(1, len(params)), 3.6),
+        sharey=True,
+        layout="constrained",
+        squeeze=False,
+    )
+    for ax, param in zip(axes[0], params):
+        values = results[param].astype(str)
+        levels = list(dict.fromkeys(sorted(values, key=_natural)))
+        positions = values.map({v: i for i, v in enumerate(levels)})
+        ax.plot(positions, results["mean_test_score"], "o", alpha=0.5)
+        best = results.groupby(values)["mean_test_score"].max().reindex(levels)
+        ax.plot(range(len(levels)), best.values, "-", color="C1", label="best")
+        ax.set_xticks(range(len(levels)), levels, rotation=15)
+        ax.set(title=param.removeprefix("clf__"))
+    axes[0][0].set_ylabel("Mean CV accuracy")
+    if path is not None:
+        fig.savefig(path, dpi=100)
+    return fig
+
+
+def _natural(value):
+    try:
+        return (0, float(value), "")
+    except ValueError:
+        return (1, 0.0, value)
+
+
+def _pyplot(path):
+    # headless machines fall back to the Agg backend by themselves
+    import matplotlib.pyplot as plt
+
+    return plt

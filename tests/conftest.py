@@ -46,6 +46,34 @@ def tiny_archive(tmp_path, monkeypatch):
     return path
 
 
+def synthetic_reviews(n_per_label, split, seed=0):
+    """Reviews in the layout of TINY_REVIEWS whose words give their label."""
+    rng = np.random.default_rng(seed)
+    good = "great wonderful superb moving brilliant fun loved best".split()
+    bad = "dull boring awful waste worst poor hated bad".split()
+    filler = "the film a movie plot actor scene story it was".split()
+    rows = []
+    for label, words, ratings in (("pos", good, (7, 10)), ("neg", bad, (1, 4))):
+        for i in range(n_per_label):
+            text = " ".join(
+                rng.choice(filler, 8).tolist() + rng.choice(words, 3).tolist()
+            )
+            rows.append(
+                (split, label, i, int(rng.integers(*ratings, endpoint=True)), text)
+            )
+    return rows
+
+
+@pytest.fixture
+def small_archive(tmp_path, monkeypatch):
+    """A 120 + 60 review archive named by SKLEARN_IMDB_ARCHIVE, private cache."""
+    reviews = synthetic_reviews(60, "train") + synthetic_reviews(30, "test", seed=1)
+    path = write_archive(tmp_path / "aclImdb_small.tar.gz", reviews)
+    monkeypatch.setenv(ARCHIVE_ENV, str(path))
+    monkeypatch.setenv("SCIKIT_LEARN_DATA", str(tmp_path / "scikit_learn_data"))
+    return path
+
+
 @pytest.fixture
 def data_home(tmp_path):
     home = tmp_path / "scikit_learn_data"

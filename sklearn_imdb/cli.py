@@ -1,0 +1,390 @@
+"""``sklearn-imdb``: the command line, a thin layer over the Python API.
+
+Errors in what the user typed (bad numbers, paths, model or grid names) end
+with a one-line message and exit status 2, without a traceback.
+"""
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+
+EXIT_USAGE = 2
+
+
+def main(argv=None):
+    """Run the command line; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("distributed").setLevel(logging.WARNING)
+    try:
+        return args.run(args) or 0
+    except BrokenPipeError:  # e.g. piped into head: not an error
+        sys.stdout = None
+        return 0
+    except (ValueError, TypeError, OSError, ImportError) as exc:
+        message = (
+            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        )
+        print(f"sklearn-imdb {args.command}: error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+# -- commands -----------------------------------------------------------------
+
+
+def cmd_data(args):
+    from .datasets import describe, fetch_imdb
+
+    for subset in ("train", "test"):
+        bunch = fetch_imdb(subset=subset)
+        print(describe(bunch, subset))
+    i = args.review
+    if i >= len(bunch.data):
+        raise ValueError(
+            f"--review {i} is out of range: the test split has "
+            f"{len(bunch.data)} reviews"
+        )
+    label = bunch.target_names[bunch.target[i]]
+    print(f"\ntest review {i} ({label}, rating {bunch.rating[i]}/10):\n{bunch.data[i]}")
+
+
+def cmd_train(args):
+    from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
+
+    from .experiments import load_splits
+    from .persistence import save_model
+    from .pipelines import make_pipeline
+
+    params = dict(args.set or [])
+    if args.epochs is not None:
+        params["clf__epochs"] = args.epochs
+    pipe = make_pipeline(args.model, **params)
+    out = _out_dir(args.out)
+    X_train, y_train, X_test, y_test = load_splits(args.limit)
+    print(f"training {args.model} on {len(X_train):,} reviews ...")
+    start = time.perf_counter()
+    pipe.fit(X_train, y_train)
+    fit_seconds = time.perf_counter() - start
+    proba = pipe.predict_proba(X_test)[:, 1] if hasattr(pipe, "predict_proba") else None
+    predicted = pipe.predict(X_test)
+    print(
+        f"fitted in {fit_seconds:.1f} s; on {len(X_test):,} test reviews: "
+        f"accuracy {accuracy_score(y_test, predicted):.4f}"
+        + (
+            f", ROC AUC {roc_auc_score(y_test, proba):.4f}, "
+            f"log loss {log_loss(y_test, proba):.4f}"
+            if proba is not None
+            else ""
+        )
+    )
+    path = save_model(pipe, out / "model.skimdb")
+    print(f"saved the fitted pipeline to {path}")
+    history = getattr(pipe[-1], "history_", None)
+    if history:
+        from .plotting import plot_history
+
+        plot_history(history, path=out / "training_curves.png", title=args.model)
+        print(f"saved the training curves to {out / 'training_curves.png'}")
+
+
+def cmd_evaluate(args):
+    from sklearn.metrics import accuracy_score, roc_auc_score
+
+    from .experiments import load_splits
+    from .persistence import load_model
+
+    pipe = load_model(_existing_file(args.model))
+    X_train, y_train, X_test, y_test = load_splits(args.limit)
+    X, y = (X_test, y_test) if args.subset == "test" else (X_train, y_train)
+    predicted = pipe.predict(X)
+    accuracy = accuracy_score(y, predicted)
+    line = f"{args.subset}: {len(X):,} reviews, accuracy {accuracy:.4f}"
+    if hasattr(pipe, "predict_proba"):
+        line += f", ROC AUC {roc_auc_score(y, pipe.predict_proba(X)[:, 1]):.4f}"
+    print(line)
+
+
+def cmd_predict(args):
+    from .persistence import load_model
+
+    pipe = load_model(_existing_file(args.model))
+    texts = args.reviews
+    if texts == ["-"]:
+        texts = [line.rstrip("\n") for line in sys.stdin if line.strip()]
+    if not texts:
+        raise ValueError(
+            "no reviews to classify: give them as arguments, or '-' for stdin"
+        )
+    labels = pipe.predict(texts)
+    scores = (
+        pipe.predict_proba(texts)[:, -1] if hasattr(pipe, "predict_proba") else None
+    )
+    for i, text in enumerate(texts):
+        shown = text if len(text) <= 70 else text[:67] + "..."
+        score = f"P(pos)={scores[i]:.3f}  " if scores is not None else ""
+        print(f"{score}{_label(labels[i]):>4}  {shown}")
+
+
+def cmd_compare(args):
+    from .experiments import compare, table_markdown
+    from .pipelines import available_pipelines
+
+    models = (
+        None
+        if args.models in (None, "all")
+        else [m.strip() for m in args.models.split(",") if m.strip()]
+    )
+    if models is not None and not models:
+        raise ValueError("--models is empty: give names separated by commas, or 'all'")
+    print(
+        f"comparing {', '.join(models or available_pipelines())} "
+        f"({'no CV' if args.cv == 0 else f'{args.cv}-fold CV'}"
+        f"{f', {args.limit} reviews per split' if args.limit else ''})"
+    )
+    table = compare(
+        models, cv=args.cv, limit=args.limit, n_jobs=args.n_jobs, out=args.out
+    )
+    print(table_markdown(table))
+    if args.out:
+        print(f"wrote comparison.csv, comparison.md and comparison.png to {args.out}")
+
+
+def cmd_tune(args):
+    from .experiments import tune
+
+    search = tune(
+        args.grid,
+        model=args.model,
+        cv=args.cv,
+        limit=args.limit,
+        n_jobs=args.n_jobs,
+        backend=args.backend,
+        scheduler=args.scheduler,
+        out=args.out,
+        verbose=0 if args.quiet else 2,
+    )
+    import pandas as pd
+
+    results = pd.DataFrame(search.cv_results_).sort_values("rank_test_score")
+    print("\ntop candidates (mean CV accuracy ± std):")
+    for _, row in results.head(args.top).iterrows():
+        params = ", ".join(
+            f"{k.removeprefix('clf__')}={v}" for k, v in row["params"].items()
+        )
+        print(
+            f"  {row['rank_test_score']:3d}. {row['mean_test_score']:.4f} "
+            f"± {row['std_test_score']:.4f}  {params}"
+        )
+    print(
+        f"best parameters: {json.dumps(search.best_params_)} "
+        f"(CV accuracy {search.best_score_:.4f})"
+    )
+    if args.out:
+        print(f"wrote results.csv, best_params.json and scores.png to {args.out}")
+
+
+# -- arguments ----------------------------------------------------------------
+
+
+def _parser():
+    from .experiments import GRIDS
+    from .pipelines import available_pipelines
+
+    parser = argparse.ArgumentParser(
+        prog="sklearn-imdb",
+        description="Sentiment classification of IMDB movie reviews with "
+        "scikit-learn pipelines and a Keras Dense network.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}"
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="only print results, no progress"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name, func, help):
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.set_defaults(run=func)
+        return sub
+
+    data = command("data", cmd_data, "summarise the IMDB dataset and print one review")
+    data.add_argument(
+        "--review",
+        type=_non_negative,
+        default=0,
+        help="index of the test review to print (default: 0)",
+    )
+
+    names = ", ".join(available_pipelines())
+    train = command(
+        "train",
+        cmd_train,
+        "fit a pipeline on the train split, evaluate it on the test "
+        "split, save it (and the network's training curves)",
+    )
+    train.add_argument("--model", default="seed-net", help=f"pipeline: {names}")
+    train.add_argument("--epochs", type=_positive, help="epochs of a network")
+    train.add_argument(
+        "--set",
+        metavar="PARAM=VALUE",
+        type=_assignment,
+        action="append",
+        help="set a pipeline parameter, e.g. clf__units=32 (repeatable)",
+    )
+    _add_limit(train)
+    train.add_argument(
+        "--out",
+        type=Path,
+        default=Path("out/train"),
+        help="folder for model.skimdb and the curves (default: out/train)",
+    )
+
+    evaluate = command("evaluate", cmd_evaluate, "score a saved model on a split")
+    evaluate.add_argument("model", help="a model file written by 'train'")
+    evaluate.add_argument("--subset", choices=("train", "test"), default="test")
+    _add_limit(evaluate)
+
+    predict = command(
+        "predict",
+        cmd_predict,
+        "classify reviews with a saved model (P(positive) and label)",
+    )
+    predict.add_argument("model", help="a model file written by 'train'")
+    predict.add_argument(
+        "reviews", nargs="+", help="review texts, or - to read lines from stdin"
+    )
+
+    compare = command(
+        "compare",
+        cmd_compare,
+        "cross-validate named pipelines on train, then score them on test",
+    )
+    compare.add_argument(
+        "--models", help=f"comma-separated names or 'all' (default): {names}"
+    )
+    compare.add_argument(
+        "--cv", type=_cv, default=5, help="folds, 0 to skip CV (default: 5)"
+    )
+    _add_limit(compare)
+    compare.add_argument("--out", type=Path, help="folder for comparison.csv/.md/.png")
+    compare.add_argument(
+        "--n-jobs", type=int, default=None, help="folds run in parallel"
+    )
+
+    tune = command("tune", cmd_tune, "grid-search the network's architecture")
+    tune.add_argument(
+        "--grid",
+        default="small",
+        help=f"{' or '.join(GRIDS)} (72 and 4 candidates) or a JSON file "
+        "of parameter lists (default: small)",
+    )
+    tune.add_argument("--model", default="seed-net", help="pipeline to tune")
+    tune.add_argument("--cv", type=_cv_search, default=3, help="folds (default: 3)")
+    _add_limit(tune)
+    tune.add_argument(
+        "--out", type=Path, help="folder for results.csv, best_params.json, scores.png"
+    )
+    tune.add_argument("--n-jobs", type=int, default=None, help="parallel fits")
+    tune.add_argument(
+        "--backend",
+        choices=("loky", "dask"),
+        default="loky",
+        help="joblib backend (default: loky)",
+    )
+    tune.add_argument(
+        "--scheduler", help="Dask scheduler address (default: a local cluster)"
+    )
+    tune.add_argument("--top", type=_positive, default=10, help="candidates to print")
+    return parser
+
+
+def _add_limit(parser):
+    parser.add_argument(
+        "--limit",
+        type=_positive,
+        default=None,
+        help="use a stratified sample of N reviews from each split",
+    )
+
+
+def _positive(text):
+    value = _integer(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
+def _non_negative(text):
+    value = _integer(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text!r}")
+    return value
+
+
+def _cv(text):
+    value = _integer(text)
+    if value < 0 or value == 1:
+        raise argparse.ArgumentTypeError(
+            f"must be 0 (no CV) or at least 2, got {text!r}"
+        )
+    return value
+
+
+def _cv_search(text):
+    value = _integer(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"must be at least 2, got {text!r}")
+    return value
+
+
+def _integer(text):
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+
+
+def _assignment(text):
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected PARAM=VALUE, got {text!r}")
+    try:
+        return name, json.loads(value)
+    except json.JSONDecodeError:
+        return name, value
+
+
+def _out_dir(path):
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"--out {path} exists and is not a folder")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _existing_file(path):
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"no model file at {path}")
+    return path
+
+
+def _label(value):
+    names = {0: "neg", 1: "pos"}
+    return names.get(value, str(value)) if not isinstance(value, str) else value
+
+
+if __name__ == "__main__":
+    sys.exit(main())

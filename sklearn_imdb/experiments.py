@@ -1,0 +1,398 @@
+"""The notebook's "further experiments": compare models and tune the network.
+
+:func:`compare` cross-validates named pipelines on the training split and
+scores them on the test split; :func:`tune` runs ``GridSearchCV`` over the
+network's architecture, on this machine (joblib's loky processes) or on a
+Dask cluster.
+"""
+
+import contextlib
+import json
+import logging
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from sklearn.base import clone
+from sklearn.metrics import accuracy_score, roc_auc_score
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
+
+from .datasets import fetch_imdb
+from .pipelines import available_pipelines, make_pipeline
+
+__all__ = ["GRIDS", "compare", "load_splits", "tune"]
+
+logger = logging.getLogger(__name__)
+
+#: Named grids for :func:`tune`, over the ``seed-net`` pipeline.
+GRIDS = {
+    # the closing list of the notebook: 3 x 3 x 2 x 2 x 2 = 72 candidates
+    "seed": {
+        "clf__hidden_layers": [1, 2, 3],
+        "clf__units": [16, 32, 64],
+        "clf__loss": ["binary_crossentropy", "mse"],
+        "clf__activation": ["relu", "tanh"],
+        "clf__optimizer": ["rmsprop", "adam"],
+    },
+    "small": {"clf__hidden_layers": [1, 2], "clf__units": [16, 32]},
+}
+
+COMPARISON_COLUMNS = [
+    "model",
+    "cv_accuracy_mean",
+    "cv_accuracy_std",
+    "test_accuracy",
+    "test_roc_auc",
+    "fit_seconds",
+    "predict_seconds",
+]
+
+
+def load_splits(limit=None, random_state=0):
+    """The IMDB train and test splits, optionally a stratified sample of each.
+
+    Parameters
+    ----------
+    limit : int or None, default=None
+        Number of reviews to keep from each split (stratified); None keeps all.
+    random_state : int, default=0
+        Seed of the sample.
+
+    Returns
+    -------
+    X_train, y_train, X_test, y_test : lists of str and ndarrays
+        Reviews and labels.
+    """
+    splits = []
+    for subset in ("train", "test"):
+        X, y = fetch_imdb(subset=subset, return_X_y=True)
+        if limit is not None and limit < len(X):
+            if limit < 4:
+                raise ValueError(f"limit must be at least 4 reviews, got {limit}.")
+            X, _, y, _ = train_test_split(
+                X, y, train_size=limit, stratify=y, random_state=random_state
+            )
+        splits += [X, y]
+    return tuple(splits)
+
+
+def compare(models=None, *, cv=5, limit=None, n_jobs=None, out=None, random_state=0):
+    """Cross-validate named pipelines, then fit on train and score on test.
+
+    Parameters
+    ----------
+    models : list of str or None, default=None
+        Names from :func:`~sklearn_imdb.pipelines.available_pipelines`; None
+        compares all of them.
+    cv : int, default=5
+        Stratified folds on the training split; 0 skips cross-validation.
+    limit : int or None, default=None
+        Use a stratified sample of ``limit`` reviews from each split.
+    n_jobs : int or None, default=None
+        Folds run in parallel (joblib processes).
+    out : str or path-like or None, default=None
+        If given, write ``comparison.csv``, ``comparison.md`` and
+        ``comparison.png`` there.
+    random_state : int, default=0
+        Seed of the sample and the folds.
+
+    Returns
+    -------
+    table : pandas DataFrame
+        One row per model with the columns of :data:`COMPARISON_COLUMNS`.
+    """
+    models = available_pipelines() if models is None else list(models)
+    for name in models:
+        make_pipeline(name)  # unknown names fail before any work
+    _check_cv(cv)
+    X_train, y_train, X_test, y_test = load_splits(limit, random_state)
+    rows = []
+    for i, name in enumerate(models, 1):
+        logger.info("[%d/%d] %s", i, len(models), name)
+        pipe = make_pipeline(name)
+        scores = [np.nan]
+        if cv:
+            folds = StratifiedKFold(cv, shuffle=True, random_state=random_state)
+            scores = _cross_val_accuracy(pipe, X_train, y_train, folds, n_jobs, name)
+        start = time.perf_counter()
+        pipe.fit(X_train, y_train)
+        fit_seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        predicted, score = pipe.predict(X_test), _decision(pipe, X_test)
+        predict_seconds = time.perf_counter() - start
+        rows.append(
+            {
+                "model": name,
+                "cv_accuracy_mean": np.mean(scores),
+                "cv_accuracy_std": np.std(scores),
+                "test_accuracy": accuracy_score(y_test, predicted),
+                "test_roc_auc": roc_auc_score(y_test, score),
+                "fit_seconds": fit_seconds,
+                "predict_seconds": predict_seconds,
+            }
+        )
+        logger.info("    %s: test accuracy %.4f", name, rows[-1]["test_accuracy"])
+    table = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+    if out is not None:
+        _write_comparison(table, Path(out), cv=cv, limit=limit)
+    return table
+
+
+def tune(
+    grid="small",
+    *,
+    model="seed-net",
+    cv=3,
+    limit=None,
+    n_jobs=None,
+    backend="loky",
+    scheduler=None,
+    out=None,
+    random_state=0,
+    verbose=0,
+):
+    """Grid-search a pipeline's parameters with cross-validation.
+
+    Parameters
+    ----------
+    grid : str, dict or path-like, default="small"
+        ``"seed"`` (the notebook's 72 candidates), ``"small"`` (4), a dict of
+        parameter lists, or a JSON file holding one. Keys without a step
+        prefix are taken as the classifier's (``units`` is ``clf__units``).
+    model : str, default="seed-net"
+        The pipeline to tune.
+    cv : int, default=3
+        Stratified folds.
+    limit : int or None, default=None
+        Use a stratified sample of ``limit`` training reviews.
+    n_jobs : int or None, default=None
+        Parallel fits. TensorFlow in each worker gets an equal share of the
+        cores, so that workers do not oversubscribe them.
+    backend : {"loky", "dask"}, default="loky"
+        joblib backend; ``"dask"`` runs the fits on a Dask cluster.
+    scheduler : str or None, default=None
+        Address of a Dask scheduler (``tcp://host:8786``); None starts a
+        local cluster of ``n_jobs`` workers (one per GPU when there are GPUs).
+    out : str or path-like or None, default=None
+        If given, write ``results.csv``, ``best_params.json`` and
+        ``scores.png`` there.
+    random_state : int, default=0
+        Seed of the sample and the folds.
+    verbose : int, default=0
+        Passed to ``GridSearchCV`` (2 reports every fit as it ends).
+
+    Returns
+    -------
+    search : GridSearchCV
+        The fitted search (``best_params_``, ``cv_results_``, ...).
+    """
+    if backend not in ("loky", "dask"):
+        raise ValueError(f"backend must be 'loky' or 'dask', got {backend!r}.")
+    if scheduler is not None and backend != "dask":
+        raise ValueError("a scheduler address needs backend='dask'.")
+    pipe = make_pipeline(model)
+    param_grid = _resolve_grid(grid, pipe)
+    _check_cv(cv, allow_zero=False)
+    X, y, _, _ = load_splits(limit, random_state)
+    search = GridSearchCV(
+        pipe,
+        param_grid,
+        cv=StratifiedKFold(cv, shuffle=True, random_state=random_state),
+        scoring="accuracy",
+        n_jobs=n_jobs,
+        verbose=verbose,
+        error_score="raise",
+    )
+    n_candidates = _n_candidates(param_grid)
+    logger.info(
+        "Searching %d candidates x %d folds = %d fits (%s backend)",
+        n_candidates,
+        cv,
+        n_candidates * cv,
+        backend,
+    )
+    if backend == "dask":
+        with _dask_backend(scheduler, n_jobs):
+            search.fit(X, y)
+    else:
+        with _tensorflow_threads_per_worker(n_jobs):
+            search.fit(X, y)
+    if out is not None:
+        _write_search(search, Path(out))
+    return search
+
+
+# -- helpers ------------------------------------------------------------------
+
+
+def _check_cv(cv, allow_zero=True):
+    if (
+        not isinstance(cv, (int, np.integer))
+        or cv < 0
+        or cv == 1
+        or (cv == 0 and not allow_zero)
+    ):
+        allowed = "0 (no cross-validation) or " if allow_zero else ""
+        raise ValueError(f"cv must be {allowed}an integer >= 2, got {cv!r}.")
+
+
+def _fit_and_score(pipe, X, y, train, test):
+    pipe = clone(pipe).fit([X[i] for i in train], y[train])
+    return accuracy_score(y[test], pipe.predict([X[i] for i in test]))
+
+
+def _cross_val_accuracy(pipe, X, y, folds, n_jobs, name):
+    splits = list(folds.split(np.zeros(len(y)), y))
+    scores = []
+    with _tensorflow_threads_per_worker(n_jobs):
+        results = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+            delayed(_fit_and_score)(pipe, X, y, train, test) for train, test in splits
+        )
+        for k, score in enumerate(results, 1):
+            scores.append(score)
+            logger.info(
+                "    %s: fold %d/%d done, accuracy %.4f", name, k, len(splits), score
+            )
+    return scores
+
+
+def _decision(pipe, X):
+    if hasattr(pipe, "predict_proba"):
+        try:
+            return pipe.predict_proba(X)[:, 1]
+        except AttributeError:
+            pass
+    return pipe.decision_function(X)
+
+
+def _n_candidates(param_grid):
+    return int(np.prod([len(v) for v in param_grid.values()]))
+
+
+def _resolve_grid(grid, pipe):
+    if isinstance(grid, str) and grid in GRIDS:
+        grid = GRIDS[grid]
+    elif isinstance(grid, (str, os.PathLike)):
+        path = Path(grid)
+        if not path.is_file():
+            raise ValueError(
+                f"Unknown grid {str(grid)!r}: use {', '.join(GRIDS)} or a JSON file."
+            )
+        try:
+            grid = json.loads(path.read_text())
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path} is not valid JSON: {exc}") from exc
+    if not isinstance(grid, dict) or not grid:
+        raise ValueError("A grid must be a non-empty mapping of parameter to values.")
+    params = pipe.get_params()
+    resolved = {}
+    for key, values in grid.items():
+        name = key if key in params or "__" in key else f"clf__{key}"
+        if name not in params and not name.startswith("clf__"):
+            raise ValueError(f"Unknown parameter {key!r} for this pipeline.")
+        if not isinstance(values, list) or not values:
+            raise ValueError(f"Grid values of {key!r} must be a non-empty list.")
+        resolved[name] = values
+    return resolved
+
+
+@contextlib.contextmanager
+def _tensorflow_threads_per_worker(n_jobs):
+    """Give the TensorFlow of each joblib worker its share of the cores.
+
+    Worker processes start with this process's environment, and TensorFlow
+    reads these variables when it starts.
+    """
+    from joblib import effective_n_jobs
+
+    workers = effective_n_jobs(n_jobs)
+    if workers <= 1:
+        yield
+        return
+    share = str(max(1, (os.cpu_count() or 1) // workers))
+    saved = {
+        k: os.environ.get(k)
+        for k in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
+    }
+    os.environ.update(TF_NUM_INTRAOP_THREADS=share, TF_NUM_INTEROP_THREADS="1")
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@contextlib.contextmanager
+def _dask_backend(scheduler, n_jobs):
+    from joblib import parallel_config
+
+    from .distributed import dask_client
+
+    with dask_client(scheduler, n_jobs) as client:
+        logger.info("Dask scheduler at %s", client.scheduler.address)
+        with parallel_config(backend="dask"):
+            yield
+
+
+def _write_comparison(table, out, cv, limit):
+    out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out / "comparison.csv", index=False, float_format="%.4f")
+    (out / "comparison.md").write_text(table_markdown(table) + "\n")
+    from .plotting import plot_comparison
+
+    title = f"IMDB, {cv}-fold CV on train" + (f", {limit} reviews" if limit else "")
+    _close(plot_comparison(table, path=out / "comparison.png", title=title))
+
+
+def table_markdown(table, floatfmt=".4f"):
+    """A DataFrame as a GitHub Markdown table (no extra dependency)."""
+
+    def cell(value):
+        if isinstance(value, (float, np.floating)):
+            return "" if np.isnan(value) else format(value, floatfmt)
+        return str(value)
+
+    lines = [
+        "| " + " | ".join(table.columns) + " |",
+        "|" + "|".join("---" for _ in table.columns) + "|",
+    ]
+    lines += [
+        "| " + " | ".join(cell(v) for v in row) + " |"
+        for row in table.itertuples(index=False)
+    ]
+    return "\n".join(lines)
+
+
+def _write_search(search, out):
+    out.mkdir(parents=True, exist_ok=True)
+    results = pd.DataFrame(search.cv_results_)
+    keep = ["rank_test_score", "mean_test_score", "std_test_score", "mean_fit_time"]
+    params = [c for c in results.columns if c.startswith("param_")]
+    table = results[keep + params].sort_values(["rank_test_score", "mean_fit_time"])
+    table.columns = [c.removeprefix("param_") for c in table.columns]
+    table.to_csv(out / "results.csv", index=False, float_format="%.4f")
+    (out / "best_params.json").write_text(
+        json.dumps(
+            {
+                "best_params": search.best_params_,
+                "best_cv_accuracy": search.best_score_,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    from .plotting import plot_search
+
+    _close(plot_search(table, path=out / "scores.png"))
+
+
+def _close(fig):
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)

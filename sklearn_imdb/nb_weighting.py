@@ -1,0 +1,118 @@
+"""Naive Bayes log-count-ratio feature weighting (Wang & Manning, 2012)."""
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+__all__ = ["NBFeatureWeighter"]
+
+
+class NBFeatureWeighter(TransformerMixin, BaseEstimator):
+    """Scale each feature by its Naive Bayes log-count ratio.
+
+    The feature weighting of NBSVM (Wang & Manning, "Baselines and Bigrams",
+    ACL 2012): with ``p`` and ``q`` the smoothed feature totals over the
+    positive and the negative samples, feature *j* is multiplied by
+    ``r_j = log((p_j / |p|_1) / (q_j / |q|_1))``. A linear model on the
+    weighted features is the strong bag-of-words baseline for sentiment.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Additive smoothing of the counts.
+
+    Attributes
+    ----------
+    ratio_ : ndarray of shape (n_features,)
+        The log-count ratio of each feature (positive: evidence for the
+        second class).
+    classes_ : ndarray of shape (2,)
+        The two classes.
+    n_features_in_ : int
+        Number of features seen in :meth:`fit`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_imdb.nb_weighting import NBFeatureWeighter
+    >>> X = np.array([[1, 0], [1, 1], [0, 1]])
+    >>> NBFeatureWeighter().fit(X, [0, 0, 1]).ratio_.round(2)
+    array([-0.69,  0.69])
+    """
+
+    _parameter_constraints = {
+        "alpha": [Interval(numbers.Real, 0, None, closed="neither")]
+    }
+
+    def __init__(self, *, alpha=1.0):
+        self.alpha = alpha
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Learn the log-count ratios from ``X`` and binary labels ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Non-negative features (counts or multi-hot).
+        y : array-like of shape (n_samples,)
+            Two classes.
+
+        Returns
+        -------
+        self : NBFeatureWeighter
+            The fitted transformer.
+        """
+        X, y = validate_data(
+            self, X, y, accept_sparse="csr", dtype=(np.float64, np.float32)
+        )
+        kind = type_of_target(y)
+        if kind != "binary":
+            raise ValueError(
+                f"NBFeatureWeighter needs two classes, got a {kind} target."
+            )
+        self.classes_, y = np.unique(y, return_inverse=True)
+        if self.classes_.size != 2:
+            raise ValueError(
+                "NBFeatureWeighter needs samples of both classes, but the data "
+                "contains only one class."
+            )
+        p = self.alpha + np.asarray(X[y == 1].sum(axis=0)).ravel()
+        q = self.alpha + np.asarray(X[y == 0].sum(axis=0)).ravel()
+        self.ratio_ = np.log(p / p.sum()) - np.log(q / q.sum())
+        return self
+
+    def transform(self, X):
+        """Multiply each feature by its ratio.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Features.
+
+        Returns
+        -------
+        X_weighted : {ndarray, sparse matrix} of shape (n_samples, n_features)
+            Sparse (CSR) when ``X`` is.
+        """
+        check_is_fitted(self)
+        X = validate_data(
+            self, X, accept_sparse="csr", reset=False, dtype=(np.float64, np.float32)
+        )
+        ratio = self.ratio_.astype(X.dtype)
+        if sp.issparse(X):
+            X = X.copy()
+            X.data *= ratio[X.indices]
+            return X
+        return X * ratio
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.target_tags.required = True
+        return tags

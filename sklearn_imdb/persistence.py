@@ -1,0 +1,289 @@
+"""Save and load fitted pipelines without pickle.
+
+A model file is a zip archive holding ``manifest.json`` (the steps and their
+parameters), the vectorizer's vocabulary as JSON, linear models' coefficients
+as ``.npy`` arrays (read with ``allow_pickle=False``) and the network in
+Keras' ``.keras`` format (read with ``safe_mode=True``). Loading a file never
+runs code from it; a damaged or tampered file raises ``ValueError``.
+
+Pickle and joblib keep working on every estimator of this package, but only
+load pickles you trust: unpickling runs arbitrary code.
+"""
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_is_fitted
+
+from ._ngrams import KeyTable, hash_ngrams
+from .vectorizer import MultiHotVectorizer
+
+__all__ = ["save_model", "load_model"]
+
+FORMAT = "sklearn-imdb-model"
+VERSION = 1
+_MAX_MEMBER_BYTES = 1 << 30
+
+# linear models and naive Bayes: the fitted arrays they predict with, the
+# first one of shape (..., n_features)
+_ARRAYS = {
+    "LogisticRegression": ("coef_", "intercept_", "classes_"),
+    "LinearSVC": ("coef_", "intercept_", "classes_"),
+    "SGDClassifier": ("coef_", "intercept_", "classes_"),
+    "MultinomialNB": ("feature_log_prob_", "class_log_prior_", "classes_"),
+    "BernoulliNB": ("feature_log_prob_", "class_log_prior_", "classes_"),
+    "ComplementNB": ("feature_log_prob_", "class_log_prior_", "classes_"),
+    "NBFeatureWeighter": ("ratio_", "classes_"),
+}
+
+
+def save_model(pipeline, path):
+    """Save a fitted pipeline to ``path`` in a pickle-free format.
+
+    Parameters
+    ----------
+    pipeline : Pipeline
+        A fitted pipeline whose steps are a :class:`MultiHotVectorizer`,
+        optional scikit-learn scalers of this package's pipelines, and a
+        :class:`DenseNetworkClassifier` or a linear model (LogisticRegression,
+        LinearSVC, SGDClassifier, RidgeClassifier, Multinomial, Bernoulli or
+        Complement NB).
+    path : str or path-like
+        The file to write (conventionally ``*.skimdb``). Written atomically.
+
+    Returns
+    -------
+    path : Path
+        Where the model was written.
+    """
+    if not isinstance(pipeline, Pipeline):
+        raise TypeError(
+            f"save_model expects a fitted Pipeline, got {type(pipeline).__name__}."
+        )
+    check_is_fitted(pipeline)
+    members, steps = {}, []
+    for i, (name, step) in enumerate(pipeline.steps):
+        steps.append({"name": name, **_dump_step(step, f"step{i}", members)})
+    manifest = {"format": FORMAT, "version": VERSION, "steps": steps}
+    members["manifest.json"] = json.dumps(manifest, indent=1).encode()
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in members.items()}
+    members["checksums.json"] = json.dumps(digests, indent=1).encode()
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(
+        prefix=path.name + ".", suffix=".tmp", dir=path.parent or "."
+    )
+    try:
+        with (
+            os.fdopen(fd, "wb") as f,
+            zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf,
+        ):
+            for name, data in members.items():
+                zf.writestr(name, data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def load_model(path):
+    """Load a pipeline written by :func:`save_model`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The model file.
+
+    Returns
+    -------
+    pipeline : Pipeline
+        The fitted pipeline, predicting exactly as the saved one.
+
+    Raises
+    ------
+    ValueError
+        If the file is not a model file, or is damaged or tampered with.
+    """
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = {}
+            for info in zf.infolist():
+                if info.file_size > _MAX_MEMBER_BYTES:
+                    raise ValueError(f"member {info.filename} is too large")
+                members[info.filename] = zf.read(info)
+        digests = json.loads(members.pop("checksums.json"))
+        if set(digests) != set(members) or any(
+            hashlib.sha256(data).hexdigest() != digests[name]
+            for name, data in members.items()
+        ):
+            raise ValueError("checksums do not match the content")
+        manifest = json.loads(members["manifest.json"])
+        if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+            raise ValueError("not a sklearn-imdb model file of a known version")
+        steps = [
+            (spec["name"], _load_step(spec, f"step{i}", members))
+            for i, spec in enumerate(manifest["steps"])
+        ]
+    except FileNotFoundError:
+        raise
+    except (zipfile.BadZipFile, KeyError, TypeError, ValueError, OSError) as exc:
+        reason = f"{type(exc).__name__}: {exc}"
+        raise ValueError(
+            f"{path} is not a valid sklearn-imdb model file ({reason})."
+        ) from exc
+    return Pipeline(steps)
+
+
+# -- steps --------------------------------------------------------------------
+
+
+def _dump_step(step, prefix, members):
+    kind = type(step).__name__
+    if isinstance(step, MultiHotVectorizer):
+        state = {
+            "params": {**step.get_params(), "dtype": np.dtype(step.dtype).name},
+            "input_type": step.input_type_,
+            "n_features_out": step.n_features_out_,
+            "vocabulary": list(step.vocabulary_)
+            if step.input_type_ == "text"
+            else None,
+        }
+        members[f"{prefix}.json"] = json.dumps(state).encode()
+        if step.idf_ is not None:
+            members[f"{prefix}.idf.npy"] = _npy(step.idf_)
+        return {"kind": kind}
+    if kind == "DenseNetworkClassifier":
+        members[f"{prefix}.keras"] = _keras_bytes(step.model_)
+        members[f"{prefix}.classes.npy"] = _npy(_plain(step.classes_))
+        params = {k: v for k, v in step.get_params().items() if _jsonable(v)}
+        return {"kind": kind, "params": params}
+    if kind in _ARRAYS:
+        for attr in _ARRAYS[kind]:
+            members[f"{prefix}.{attr}.npy"] = _npy(_plain(getattr(step, attr)))
+        params = {k: v for k, v in step.get_params().items() if _jsonable(v)}
+        return {"kind": kind, "params": params}
+    raise TypeError(f"save_model cannot store a {kind} step.")
+
+
+def _load_step(spec, prefix, members):
+    kind = spec["kind"]
+    if kind == "MultiHotVectorizer":
+        return _load_vectorizer(prefix, members)
+    if kind == "DenseNetworkClassifier":
+        return _load_network(spec, prefix, members)
+    if kind in _ARRAYS:
+        step = _estimator_class(kind)(**spec["params"])
+        for attr in _ARRAYS[kind]:
+            setattr(step, attr, _load_npy(members[f"{prefix}.{attr}.npy"]))
+        first = getattr(step, _ARRAYS[kind][0])
+        step.n_features_in_ = np.shape(first)[-1]
+        return step
+    raise ValueError(f"unknown step kind {kind!r}")
+
+
+def _estimator_class(kind):
+    import sklearn.linear_model
+    import sklearn.naive_bayes
+    import sklearn.svm
+
+    from . import nb_weighting
+
+    for module in (
+        sklearn.linear_model,
+        sklearn.naive_bayes,
+        sklearn.svm,
+        nb_weighting,
+    ):
+        if hasattr(module, kind):
+            return getattr(module, kind)
+    raise ValueError(f"unknown estimator {kind!r}")
+
+
+def _plain(array):
+    """Object arrays (string labels) as fixed-width strings: no pickle needed."""
+    array = np.asarray(array)
+    return array.astype(str) if array.dtype == object else array
+
+
+def _load_vectorizer(prefix, members):
+    state = json.loads(members[f"{prefix}.json"])
+    params = dict(state["params"])
+    params["ngram_range"] = tuple(params["ngram_range"])
+    params["dtype"] = np.dtype(params["dtype"]).type
+    vec = MultiHotVectorizer(**params)
+    vec.input_type_ = state["input_type"]
+    vec.n_features_out_ = int(state["n_features_out"])
+    vec.idf_ = (
+        _load_npy(members[f"{prefix}.idf.npy"])
+        if f"{prefix}.idf.npy" in members
+        else None
+    )
+    if vec.input_type_ == "ids":
+        vec.vocabulary_ = {f"token_{j}": j for j in range(vec.n_features_out_)}
+        return vec
+    terms = state["vocabulary"]
+    if not isinstance(terms, list) or len(terms) != vec.n_features_out_:
+        raise ValueError("the vocabulary does not match the number of features")
+    vec.vocabulary_ = {term: j for j, term in enumerate(terms)}
+    vec._table = KeyTable(_term_keys(terms))
+    return vec
+
+
+def _term_keys(terms):
+    """The key of each vocabulary term, as the vectorizer computes it."""
+    keys = np.zeros(len(terms), dtype=np.uint64)
+    lengths = np.array([term.count(" ") + 1 for term in terms])
+    for n in np.unique(lengths):
+        index = np.flatnonzero(lengths == n)
+        grams = hash_ngrams([terms[i] for i in index], (int(n), int(n)))
+        if not np.array_equal(grams.docs, np.arange(index.size)):
+            raise ValueError("the vocabulary holds terms that are not word n-grams")
+        keys[index] = grams.keys
+    if np.unique(keys).size != keys.size:
+        raise ValueError("the vocabulary holds duplicate terms")
+    return keys
+
+
+def _load_network(spec, prefix, members):
+    from .classifier import DenseNetworkClassifier, keras
+
+    clf = DenseNetworkClassifier(**spec["params"])
+    with tempfile.TemporaryDirectory() as tmp:
+        model_path = Path(tmp) / "network.keras"
+        model_path.write_bytes(members[f"{prefix}.keras"])
+        model = keras.saving.load_model(model_path, safe_mode=True, compile=False)
+    clf._restore(model, _load_npy(members[f"{prefix}.classes.npy"]))
+    return clf
+
+
+def _keras_bytes(model):
+    with tempfile.TemporaryDirectory() as tmp:
+        model_path = Path(tmp) / "network.keras"
+        model.save(model_path)
+        return model_path.read_bytes()
+
+
+def _npy(array):
+    buffer = io.BytesIO()
+    np.save(buffer, np.asarray(array), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def _load_npy(data):
+    return np.load(io.BytesIO(data), allow_pickle=False)
+
+
+def _jsonable(value):
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return False
+    return True

@@ -1,0 +1,173 @@
+"""Named, ready-to-fit pipelines: the notebook's network and its baselines.
+
+Each pipeline maps raw review text to labels. Parameters use the steps'
+names, as in any scikit-learn pipeline: ``vec__num_words``, ``clf__units``.
+
+Examples
+--------
+>>> from sklearn_imdb.pipelines import available_pipelines, make_pipeline
+>>> "seed-net" in available_pipelines()
+True
+>>> make_pipeline("logreg", clf__C=1.0).named_steps["clf"].C
+1.0
+"""
+
+import difflib
+
+from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import BernoulliNB, MultinomialNB
+from sklearn.pipeline import Pipeline
+from sklearn.svm import LinearSVC
+
+from .nb_weighting import NBFeatureWeighter
+from .vectorizer import MultiHotVectorizer
+
+__all__ = ["available_pipelines", "describe_pipeline", "make_pipeline"]
+
+
+def _network(**params):
+    from .classifier import DenseNetworkClassifier
+
+    return DenseNetworkClassifier(**params)
+
+
+def _seed_net():
+    return Pipeline(
+        [
+            ("vec", MultiHotVectorizer(num_words=10000)),
+            ("clf", _network(random_state=0)),
+        ]
+    )
+
+
+def _logreg():
+    return Pipeline(
+        [
+            ("vec", MultiHotVectorizer(num_words=10000)),
+            ("clf", LogisticRegression(C=0.1, max_iter=1000)),
+        ]
+    )
+
+
+def _bernoulli_nb():
+    return Pipeline(
+        [("vec", MultiHotVectorizer(num_words=10000)), ("clf", BernoulliNB())]
+    )
+
+
+def _multinomial_nb():
+    return Pipeline(
+        [
+            ("vec", MultiHotVectorizer(num_words=10000, output="count")),
+            ("clf", MultinomialNB()),
+        ]
+    )
+
+
+def _linear_svc():
+    return Pipeline(
+        [
+            ("vec", MultiHotVectorizer(num_words=10000)),
+            ("clf", LinearSVC(C=0.01)),
+        ]
+    )
+
+
+def _tfidf_bigram_logreg():
+    return Pipeline(
+        [
+            (
+                "vec",
+                MultiHotVectorizer(ngram_range=(1, 2), num_words=None, output="tfidf"),
+            ),
+            ("clf", LogisticRegression(C=30, max_iter=1000)),
+        ]
+    )
+
+
+def _nb_logreg():
+    return Pipeline(
+        [
+            ("vec", MultiHotVectorizer(ngram_range=(1, 3), num_words=None)),
+            ("nb", NBFeatureWeighter()),
+            ("clf", LogisticRegression(C=1.0, solver="liblinear", max_iter=1000)),
+        ]
+    )
+
+
+_PIPELINES = {
+    "seed-net": (
+        _seed_net,
+        "the notebook's network: multi-hot top 10,000 words, Dense 16-16-1, "
+        "rmsprop, 4 epochs at batch 512",
+    ),
+    "logreg": (_logreg, "LogisticRegression(C=0.1) on the same multi-hot features"),
+    "bernoulli-nb": (_bernoulli_nb, "Bernoulli naive Bayes on multi-hot features"),
+    "multinomial-nb": (_multinomial_nb, "multinomial naive Bayes on word counts"),
+    "linear-svc": (_linear_svc, "LinearSVC(C=0.01) on multi-hot features"),
+    "tfidf-bigram-logreg": (
+        _tfidf_bigram_logreg,
+        "LogisticRegression on TF-IDF of all words and word pairs",
+    ),
+    "nb-logreg": (
+        _nb_logreg,
+        "NBSVM-style: naive Bayes log-count-ratio weighted 1-3-grams, "
+        "LogisticRegression (Wang & Manning 2012)",
+    ),
+}
+
+
+def available_pipelines():
+    """Names of the ready-made pipelines.
+
+    Returns
+    -------
+    names : list of str
+        Names accepted by :func:`make_pipeline`.
+    """
+    return list(_PIPELINES)
+
+
+def describe_pipeline(name):
+    """One line saying what the named pipeline is.
+
+    Parameters
+    ----------
+    name : str
+        A name from :func:`available_pipelines`.
+
+    Returns
+    -------
+    description : str
+        Its description.
+    """
+    return _PIPELINES[_check_name(name)][1]
+
+
+def make_pipeline(name, **params):
+    """A fresh, unfitted pipeline by name.
+
+    Parameters
+    ----------
+    name : str
+        A name from :func:`available_pipelines`.
+    **params : dict
+        Parameters to set, with the steps' prefixes (``clf__C=1.0``).
+
+    Returns
+    -------
+    pipeline : Pipeline
+        Steps ``vec`` (a :class:`MultiHotVectorizer`), possibly ``nb``, and
+        ``clf``.
+    """
+    return _PIPELINES[_check_name(name)][0]().set_params(**params)
+
+
+def _check_name(name):
+    if name not in _PIPELINES:
+        close = difflib.get_close_matches(str(name), _PIPELINES, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise ValueError(
+            f"Unknown pipeline {name!r}.{hint} Available: {', '.join(_PIPELINES)}."
+        )
+    return name

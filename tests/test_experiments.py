@@ -1,0 +1,111 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sklearn_imdb.experiments import (
+    COMPARISON_COLUMNS,
+    GRIDS,
+    compare,
+    load_splits,
+    tune,
+)
+
+
+def test_load_splits_limit_is_stratified(small_archive):
+    X_train, y_train, X_test, y_test = load_splits(limit=20)
+    assert len(X_train) == len(X_test) == 20
+    assert y_train.mean() == y_test.mean() == 0.5
+    assert len(load_splits()[0]) == 120
+
+
+def test_compare_writes_table_markdown_and_plot(small_archive, tmp_path, caplog):
+    out = tmp_path / "cmp"
+    with caplog.at_level("INFO", logger="sklearn_imdb.experiments"):
+        table = compare(["logreg", "bernoulli-nb", "linear-svc"], cv=3, out=out)
+    assert list(table.columns) == COMPARISON_COLUMNS
+    assert table["model"].tolist() == ["logreg", "bernoulli-nb", "linear-svc"]
+    assert (table["test_accuracy"] > 0.9).all() and (table["test_roc_auc"] > 0.9).all()
+    assert (table["cv_accuracy_std"] >= 0).all() and (table["fit_seconds"] > 0).all()
+    saved = pd.read_csv(out / "comparison.csv")
+    assert list(saved.columns) == COMPARISON_COLUMNS and len(saved) == 3
+    assert (out / "comparison.md").read_text().startswith("| model | cv_accuracy_mean")
+    assert (out / "comparison.png").stat().st_size > 1000
+    assert "fold 3/3 done" in caplog.text and "[2/3] bernoulli-nb" in caplog.text
+
+
+def test_compare_without_cv(small_archive):
+    table = compare(["logreg"], cv=0)
+    assert np.isnan(table.loc[0, "cv_accuracy_mean"])
+
+
+@pytest.mark.parametrize("cv", [1, -2, 2.5])
+def test_compare_bad_cv(small_archive, cv):
+    with pytest.raises(ValueError, match="cv must be"):
+        compare(["logreg"], cv=cv)
+
+
+def test_compare_unknown_model_fails_before_work(small_archive):
+    with pytest.raises(ValueError, match="Unknown pipeline 'nope'"):
+        compare(["logreg", "nope"])
+
+
+def test_seed_grid_is_the_notebooks_list():
+    grid = GRIDS["seed"]
+    assert np.prod([len(v) for v in grid.values()]) == 72
+    assert grid["clf__loss"] == ["binary_crossentropy", "mse"]
+    assert (
+        len(GRIDS["small"]["clf__units"]) * len(GRIDS["small"]["clf__hidden_layers"])
+        == 4
+    )
+
+
+def _tune(**kwargs):
+    return tune(
+        {"units": [4, 16], "epochs": [2, 12]},
+        cv=2,
+        limit=40,
+        random_state=0,
+        **kwargs,
+    )
+
+
+def test_tune_writes_results(small_archive, tmp_path):
+    out = tmp_path / "tune"
+    search = _tune(out=out, n_jobs=2)
+    assert search.best_params_ == {"clf__epochs": 12, "clf__units": 16}
+    results = pd.read_csv(out / "results.csv")
+    assert results["rank_test_score"].tolist() == sorted(results["rank_test_score"])
+    assert {"clf__units", "clf__epochs", "mean_test_score"} <= set(results.columns)
+    best = json.loads((out / "best_params.json").read_text())
+    assert best["best_params"] == search.best_params_
+    assert (out / "scores.png").stat().st_size > 1000
+
+
+def test_tune_on_a_local_dask_cluster_matches_loky(small_archive):
+    pytest.importorskip("dask.distributed")
+    loky = _tune(n_jobs=1)
+    dask = _tune(n_jobs=2, backend="dask")
+    assert dask.best_params_ == loky.best_params_
+    np.testing.assert_allclose(
+        dask.cv_results_["mean_test_score"], loky.cv_results_["mean_test_score"]
+    )
+
+
+def test_tune_grid_files_and_errors(small_archive, tmp_path):
+    grid_file = tmp_path / "grid.json"
+    grid_file.write_text(json.dumps({"clf__units": [8], "epochs": [1]}))
+    search = tune(grid_file, cv=2, limit=20)
+    assert search.best_params_ == {"clf__units": 8, "clf__epochs": 1}
+    (tmp_path / "bad.json").write_text("{not json")
+    with pytest.raises(ValueError, match="not valid JSON"):
+        tune(tmp_path / "bad.json", cv=2, limit=20)
+    with pytest.raises(ValueError, match="Unknown grid 'huge'"):
+        tune("huge")
+    with pytest.raises(ValueError, match="non-empty list"):
+        tune({"units": 16})
+    with pytest.raises(ValueError, match="backend"):
+        tune("small", backend="spark")
+    with pytest.raises(ValueError, match="cv must be"):
+        tune("small", cv=0)

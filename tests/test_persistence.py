@@ -1,0 +1,119 @@
+import json
+import subprocess
+import sys
+import zipfile
+
+import numpy as np
+import pytest
+
+from sklearn_imdb.persistence import load_model, save_model
+from sklearn_imdb.pipelines import make_pipeline
+
+from .conftest import synthetic_reviews
+
+ROWS = synthetic_reviews(40, "train")
+DOCS = [r[4] for r in ROWS]
+LABELS = np.array([r[1] for r in ROWS])  # string labels: "neg" / "pos"
+
+
+def fitted(name, **params):
+    return make_pipeline(name, **params).fit(DOCS, LABELS)
+
+
+@pytest.mark.parametrize(
+    "name, params",
+    [
+        ("seed-net", {"clf__epochs": 3}),
+        ("logreg", {}),
+        ("bernoulli-nb", {}),
+        ("multinomial-nb", {}),
+        ("linear-svc", {}),
+        ("tfidf-bigram-logreg", {}),
+        ("nb-logreg", {}),
+    ],
+)
+def test_round_trip_predicts_identically(name, params, tmp_path):
+    pipe = fitted(name, **params)
+    path = save_model(pipe, tmp_path / "m.skimdb")
+    loaded = load_model(path)
+    assert loaded.predict(DOCS).tolist() == pipe.predict(DOCS).tolist()
+    method = "predict_proba" if hasattr(pipe, "predict_proba") else "decision_function"
+    np.testing.assert_array_equal(
+        getattr(loaded, method)(DOCS), getattr(pipe, method)(DOCS)
+    )
+    with zipfile.ZipFile(path) as zf:
+        assert not any(n.endswith((".pkl", ".pickle")) for n in zf.namelist())
+
+
+def test_round_trip_in_a_fresh_process(tmp_path):
+    pipe = fitted(
+        "seed-net", clf__epochs=3, vec__ngram_range=(1, 2), vec__output="tfidf"
+    )
+    save_model(pipe, tmp_path / "m.skimdb")
+    np.save(tmp_path / "expected.npy", pipe.predict_proba(DOCS))
+    (tmp_path / "docs.json").write_text(json.dumps(DOCS))
+    script = (
+        "import json, sys, numpy as np\n"
+        "from sklearn_imdb.persistence import load_model\n"
+        f"d = r'{tmp_path}'\n"
+        "docs = json.load(open(d + '/docs.json'))\n"
+        "p = load_model(d + '/m.skimdb').predict_proba(docs)\n"
+        "assert np.array_equal(p, np.load(d + '/expected.npy')), 'differs'\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
+
+
+def _rewrite(path, member, change):
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    members[member] = change(members[member])
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+@pytest.mark.parametrize(
+    "member, change",
+    [
+        ("step0.json", lambda b: b.replace(b'"great"', b'"grate"')),
+        ("manifest.json", lambda b: b.replace(b"LogisticRegression", b"os.system")),
+        ("step1.coef_.npy", lambda b: b[:-8] + b"\x00" * 8),
+    ],
+)
+def test_tampered_files_are_refused(tmp_path, member, change):
+    path = save_model(fitted("logreg"), tmp_path / "m.skimdb")
+    _rewrite(path, member, change)
+    with pytest.raises(ValueError, match="not a valid sklearn-imdb model file"):
+        load_model(path)
+
+
+def test_damaged_and_foreign_files(tmp_path):
+    path = save_model(fitted("logreg"), tmp_path / "m.skimdb")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="not a valid"):
+        load_model(path)
+    (tmp_path / "x.skimdb").write_text("hello")
+    with pytest.raises(ValueError, match="not a valid"):
+        load_model(tmp_path / "x.skimdb")
+    with pytest.raises(FileNotFoundError):
+        load_model(tmp_path / "missing.skimdb")
+
+
+def test_unsupported_or_unfitted(tmp_path):
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.exceptions import NotFittedError
+    from sklearn.pipeline import Pipeline
+
+    from sklearn_imdb import MultiHotVectorizer
+
+    with pytest.raises(NotFittedError):
+        save_model(make_pipeline("logreg"), tmp_path / "a.skimdb")
+    forest = Pipeline(
+        [("vec", MultiHotVectorizer()), ("clf", RandomForestClassifier(n_estimators=2))]
+    ).fit(DOCS, LABELS)
+    with pytest.raises(TypeError, match="cannot store a RandomForestClassifier"):
+        save_model(forest, tmp_path / "b.skimdb")
+    assert not list(tmp_path.iterdir())  # nothing half-written
+    with pytest.raises(TypeError, match="expects a fitted Pipeline"):
+        save_model(object(), tmp_path / "c.skimdb")
