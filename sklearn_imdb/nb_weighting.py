@@ -42,7 +42,7 @@ class NBFeatureWeighter(TransformerMixin, BaseEstimator):
     >>> from sklearn_imdb.nb_weighting import NBFeatureWeighter
     >>> X = np.array([[1, 0], [1, 1], [0, 1]])
     >>> NBFeatureWeighter().fit(X, [0, 0, 1]).ratio_.round(2)
-    array([-0.69,  0.69])
+    array([-0.59,  0.51])
     """
 
     _parameter_constraints = {
