@@ -23,7 +23,6 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
 from _measure import machine, measure  # noqa: E402
-
 from bench_vectorizer import _token_ids  # noqa: E402
 
 

@@ -52,20 +52,22 @@ class NGrams:
     ----------
     keys : ndarray of uint64
         The key of each n-gram.
-    docs : ndarray of int64
+    docs : ndarray of int32
         The index of the document each n-gram belongs to.
     """
 
-    def __init__(self, keys, docs, first_word, n, text, starts, ends):
+    def __init__(self, keys, docs, blocks=None, text=None, starts=None, ends=None):
         self.keys, self.docs = keys, docs
-        self._first_word, self._n = first_word, n
-        self._text, self._starts, self._ends = text, starts, ends
+        # (n, first position in keys, first word of each n-gram or None for n=1)
+        self._blocks, self._text, self._starts, self._ends = blocks, text, starts, ends
 
     def names(self, index):
-        """The text of the n-grams at positions ``index``."""
+        """The text of the n-grams at positions ``index`` (needs ``keep_text``)."""
+        offsets = [offset for _, offset, _ in self._blocks]
         out = []
         for i in np.asarray(index).tolist():
-            w, n = int(self._first_word[i]), int(self._n[i])
+            n, offset, first = self._blocks[np.searchsorted(offsets, i, "right") - 1]
+            w = i - offset if first is None else int(first[i - offset])
             words = [
                 self._text[s:e].decode("utf-8", "surrogatepass")
                 for s, e in zip(self._starts[w : w + n], self._ends[w : w + n])
@@ -95,54 +97,45 @@ def hash_ngrams(docs, ngram_range=(1, 1), keep_text=False):
     # one space between documents keeps their words apart; padding lets the
     # last word be read as whole 8-byte blocks
     text = b" ".join(encoded) + _PAD * 2
+    position = np.int32 if len(text) < 2**31 else np.int64
     doc_start = np.zeros(len(encoded), dtype=np.int64)
     if len(encoded) > 1:
         np.cumsum([len(e) + 1 for e in encoded[:-1]], out=doc_start[1:])
     data = np.frombuffer(text, dtype=np.uint8)
     is_word = _IS_WORD_BYTE[data]
     edges = np.flatnonzero(is_word[1:] != is_word[:-1]) + 1
-    if is_word[0]:
+    del is_word
+    if data.size and _IS_WORD_BYTE[data[0]]:
         edges = np.concatenate(([0], edges))
-    starts, ends = edges[0::2], edges[1::2]
+    starts, ends = edges[0::2].astype(position), edges[1::2].astype(position)
+    del edges
     word_keys = _word_keys(text, data.size, starts, ends)
-    word_docs = np.searchsorted(doc_start, starts, side="right") - 1
+    word_docs = (np.searchsorted(doc_start, starts, side="right") - 1).astype(np.int32)
 
-    keys, doc_index, first_word, lengths = [], [], [], []
+    keys, doc_index, blocks = [], [], []
     min_n, max_n = ngram_range
-    n_words = word_keys.size
-    gram = word_keys.copy()
-    same_doc = np.ones(n_words, dtype=bool)
+    gram, same_doc, n_keys = word_keys, np.ones(word_keys.size, dtype=bool), 0
     for n in range(1, max_n + 1):
         if n > 1:
             # n-grams starting at word i need words i..i+n-1 in one document
             same_doc = same_doc[:-1] & (word_docs[n - 1 :] == word_docs[: -(n - 1)])
             gram = gram[:-1] * _NGRAM_MULT + word_keys[n - 1 :]
-        if n == 1 == min_n:
+        if n < min_n:
+            continue
+        if n == 1:
             keys.append(word_keys)
             doc_index.append(word_docs)
-            if keep_text:
-                first_word.append(np.arange(n_words))
-                lengths.append(np.ones(n_words, dtype=np.int8))
-        elif n >= min_n:
-            index = np.flatnonzero(same_doc)
-            keys.append(gram[index])
-            doc_index.append(word_docs[index])
-            if keep_text:
-                first_word.append(index)
-                lengths.append(np.full(index.size, n, dtype=np.int8))
+            blocks.append((1, n_keys, None))
+        else:
+            first = np.flatnonzero(same_doc).astype(position)
+            keys.append(gram[first])
+            doc_index.append(word_docs[first])
+            blocks.append((n, n_keys, first))
+        n_keys += keys[-1].size
+    keys, doc_index = _concat(keys, np.uint64), _concat(doc_index, np.int32)
     if not keep_text:
-        text = starts = ends = first_word = lengths = None
-    else:
-        first_word, lengths = np.concatenate(first_word), np.concatenate(lengths)
-    return NGrams(
-        _concat(keys, np.uint64),
-        _concat(doc_index, np.int64),
-        first_word,
-        lengths,
-        text,
-        starts,
-        ends,
-    )
+        return NGrams(keys, doc_index)
+    return NGrams(keys, doc_index, blocks, text, starts, ends)
 
 
 def _concat(arrays, dtype):

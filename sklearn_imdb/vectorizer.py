@@ -17,7 +17,7 @@ from ._ngrams import KeyTable, hash_ngrams
 __all__ = ["MultiHotVectorizer"]
 
 # documents tokenised at once by one thread: bounds the memory of a transform
-_CHUNK_DOCS = 8192
+_CHUNK_DOCS = 4096
 
 
 class MultiHotVectorizer(TransformerMixin, BaseEstimator):
@@ -392,33 +392,46 @@ def _chunks(docs):
 
 def _top_terms(grams, num_words):
     """Names and keys of the ``num_words`` most frequent keys, ties by name."""
-    keys = np.concatenate([g.keys for g in grams])
-    unique, counts = np.unique(keys, return_counts=True)
+    unique, counts = _merge_counts(
+        [np.unique(g.keys, return_counts=True) for g in grams]
+    )
     if num_words is not None and num_words < unique.size:
-        threshold = np.partition(counts, unique.size - num_words)[
-            unique.size - num_words
-        ]
-        keep = counts >= threshold
+        kth = unique.size - num_words
+        keep = counts >= np.partition(counts, kth)[kth]
         unique, counts = unique[keep], counts[keep]
-    # any occurrence of each kept key gives its name
-    pos = KeyTable(unique).find(keys)
-    hit = np.flatnonzero(pos >= 0)
-    where = np.empty(unique.size, dtype=np.int64)
-    where[pos[hit]] = hit
-    names = _names_at(where, grams)
+    names = _names_of(unique, grams)
     order = sorted(range(unique.size), key=lambda i: (-counts[i], names[i]))
     order = order[:num_words] if num_words is not None else order
     return [names[i] for i in order], unique[order]
 
 
-def _names_at(positions, grams):
-    """The names of the n-grams at ``positions`` of the chunks' keys, joined."""
-    offsets = np.cumsum([0] + [g.keys.size for g in grams])
-    which = np.searchsorted(offsets, positions, side="right") - 1
-    names = np.empty(positions.size, dtype=object)
-    for c, chunk in enumerate(grams):
-        mine = np.flatnonzero(which == c)
-        names[mine] = chunk.names(positions[mine] - offsets[c])
+def _merge_counts(parts):
+    """Sum per-chunk (unique keys, counts) into one sorted pair."""
+    if len(parts) == 1:
+        return parts[0]
+    keys = np.concatenate([k for k, _ in parts])
+    counts = np.concatenate([c for _, c in parts])
+    order = np.argsort(keys, kind="stable")
+    keys, counts = keys[order], counts[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    return keys[starts], np.add.reduceat(counts, starts)
+
+
+def _names_of(keys, grams):
+    """The text of each key, from its first chunk that holds it."""
+    table = KeyTable(keys)
+    names = np.empty(keys.size, dtype=object)
+    missing = np.arange(keys.size)
+    for chunk in grams:
+        pos = table.find(chunk.keys)
+        hit = np.flatnonzero(pos >= 0)
+        where = np.full(keys.size, -1, dtype=np.int64)
+        where[pos[hit]] = hit
+        found = missing[where[missing] >= 0]
+        names[found] = chunk.names(where[found])
+        missing = missing[where[missing] < 0]
+        if not missing.size:
+            break
     return names.tolist()
 
 
