@@ -380,6 +380,20 @@ class DenseNetworkClassifier(KerasClassifier):
                 X, y, sample_weight, fraction, self._random_state
             )
         kwargs["validation_split"] = 0.0
+        if sp.issparse(X):
+            # convert the sparse rows to a TensorFlow tensor once, not batch by
+            # batch in every epoch as Keras does for scipy matrices
+            X = _sparse_dataset(
+                X, y, sample_weight, self.batch_size, self.shuffle, self._random_state
+            )
+            y = sample_weight = None
+            kwargs.update(batch_size=None, shuffle=False)
+            val = kwargs.get("validation_data")
+            if val is not None and sp.issparse(val[0]):
+                X_val, y_val, *w_val = val
+                kwargs["validation_data"] = _sparse_dataset(
+                    X_val, y_val, *w_val, batch_size=self.batch_size
+                )
         super()._fit_keras_model(
             X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs
         )
@@ -445,6 +459,23 @@ def _hold_out(X, y, sample_weight, fraction, seed):
         val_data += (sample_weight[val],)
         sample_weight = sample_weight[train]
     return X[train], y[train], sample_weight, val_data
+
+
+def _sparse_dataset(X, y, sample_weight=None, batch_size=32, shuffle=False, seed=None):
+    """A batched ``tf.data.Dataset`` of CSR rows (as sparse tensors) and targets."""
+    import tensorflow as tf
+
+    coo = X.tocoo()  # row-major order, as a CSR matrix is
+    features = tf.SparseTensor(
+        np.column_stack([coo.row, coo.col]).astype(np.int64),
+        coo.data.astype(np.float32, copy=False),
+        X.shape,
+    )
+    parts = (features, y) if sample_weight is None else (features, y, sample_weight)
+    data = tf.data.Dataset.from_tensor_slices(parts)
+    if shuffle:
+        data = data.shuffle(X.shape[0], seed=seed, reshuffle_each_iteration=True)
+    return data.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
 class _EpochLogger(keras.callbacks.Callback):
