@@ -61,19 +61,42 @@ class NGrams:
         # (n, first position in keys, first word of each n-gram or None for n=1)
         self._blocks, self._text, self._starts, self._ends = blocks, text, starts, ends
 
-    def names(self, index):
-        """The text of the n-grams at positions ``index`` (needs ``keep_text``)."""
-        offsets = [offset for _, offset, _ in self._blocks]
-        out = []
-        for i in np.asarray(index).tolist():
-            n, offset, first = self._blocks[np.searchsorted(offsets, i, "right") - 1]
-            w = i - offset if first is None else int(first[i - offset])
-            words = [
-                self._text[s:e].decode("utf-8", "surrogatepass")
-                for s, e in zip(self._starts[w : w + n], self._ends[w : w + n])
-            ]
-            out.append(" ".join(words))
-        return out
+    def names(self, index, batch=1 << 16):
+        """The text of the n-grams at positions ``index`` (needs ``keep_text``).
+
+        The words of each n-gram are copied out of the chunk's text with NumPy
+        gathers, joined by spaces and decoded in one go per batch.
+        """
+        index = np.asarray(index, dtype=np.int64)
+        return [
+            name
+            for lo in range(0, index.size, batch)
+            for name in self._names(index[lo : lo + batch])
+        ]
+
+    def _names(self, index):
+        if not index.size:
+            return []
+        offsets = np.array([offset for _, offset, _ in self._blocks])
+        block = np.searchsorted(offsets, index, side="right") - 1
+        n = np.array([n for n, _, _ in self._blocks])[block]
+        first = np.empty(index.size, dtype=np.int64)
+        for b, (_, offset, first_word) in enumerate(self._blocks):
+            mine = block == b
+            local = index[mine] - offset
+            first[mine] = local if first_word is None else first_word[local]
+        # one segment per word of each n-gram, in output order
+        gram = np.repeat(np.arange(index.size), n)
+        k = np.arange(gram.size) - np.repeat(np.cumsum(n) - n, n)
+        word = first[gram] + k
+        start, length = self._starts[word], self._ends[word] - self._starts[word] + 1
+        out_start = np.cumsum(length) - length
+        # each segment copies its word and the byte after it, then that byte
+        # becomes the separator: a space inside an n-gram, a newline after it
+        source = np.arange(length.sum()) + np.repeat(start - out_start, length)
+        out = np.frombuffer(self._text, dtype=np.uint8)[source]
+        out[out_start + length - 1] = np.where(k == n[gram] - 1, ord("\n"), ord(" "))
+        return out.tobytes().decode("utf-8", "surrogatepass").split("\n")[:-1]
 
 
 def hash_ngrams(docs, ngram_range=(1, 1), keep_text=False):

@@ -39,7 +39,7 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
     ----------
     num_words : int or None, default=10000
         Keep the ``num_words`` most frequent words or n-grams of the training
-        data (ties broken alphabetically). For token-id input, column *j* is
+        data (ties broken by a fixed hash of the term). For token-id input, column *j* is
         token id *j* and ids ``>= num_words`` are dropped. None keeps all.
     ngram_range : tuple (min_n, max_n), default=(1, 1)
         The lengths of the word n-grams to use (text input only).
@@ -391,18 +391,15 @@ def _chunks(docs):
 
 
 def _top_terms(grams, num_words):
-    """Names and keys of the ``num_words`` most frequent keys, ties by name."""
-    unique, counts = _merge_counts(
-        [np.unique(g.keys, return_counts=True) for g in grams]
-    )
-    if num_words is not None and num_words < unique.size:
-        kth = unique.size - num_words
-        keep = counts >= np.partition(counts, kth)[kth]
-        unique, counts = unique[keep], counts[keep]
-    names = _names_of(unique, grams)
-    order = sorted(range(unique.size), key=lambda i: (-counts[i], names[i]))
-    order = order[:num_words] if num_words is not None else order
-    return [names[i] for i in order], unique[order]
+    """Names and keys of the ``num_words`` most frequent keys.
+
+    Ties are broken by key, so that two fits on the same data give the same
+    columns.
+    """
+    unique, counts = _merge_counts([np.unique(g.keys, return_counts=True) for g in grams])
+    order = np.lexsort((unique, -counts))[:num_words]
+    keys = unique[order]
+    return _names_of(keys, grams), keys
 
 
 def _merge_counts(parts):
