@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 from . import __version__
 
 EXIT_USAGE = 2
@@ -118,24 +120,33 @@ def cmd_evaluate(args):
 
 
 def cmd_predict(args):
+    from .batching import iter_predictions
     from .persistence import load_model
 
     pipe = load_model(_existing_file(args.model))
-    texts = args.reviews
-    if texts == ["-"]:
-        texts = [line.rstrip("\n") for line in sys.stdin if line.strip()]
-    if not texts:
+    if args.reviews == ["-"]:  # one review per line, streamed in batches
+        texts = (line.rstrip("\n") for line in sys.stdin if line.strip())
+    else:
+        texts = args.reviews
+    method = "predict_proba" if hasattr(pipe, "predict_proba") else "predict"
+    texts, shown = _tee(texts)
+    count = 0
+    for output in iter_predictions(
+        pipe, texts, method=method, batch_size=args.batch_size
+    ):
+        for row in output:
+            text = next(shown)
+            text = text if len(text) <= 70 else text[:67] + "..."
+            if method == "predict_proba":
+                label = pipe.classes_[int(np.argmax(row))]
+                print(f"P(pos)={row[-1]:.3f}  {_label(label):>4}  {text}")
+            else:
+                print(f"{_label(row):>4}  {text}")
+            count += 1
+    if not count:
         raise ValueError(
             "no reviews to classify: give them as arguments, or '-' for stdin"
         )
-    labels = pipe.predict(texts)
-    scores = (
-        pipe.predict_proba(texts)[:, -1] if hasattr(pipe, "predict_proba") else None
-    )
-    for i, text in enumerate(texts):
-        shown = text if len(text) <= 70 else text[:67] + "..."
-        score = f"P(pos)={scores[i]:.3f}  " if scores is not None else ""
-        print(f"{score}{_label(labels[i]):>4}  {shown}")
 
 
 def cmd_compare(args):
@@ -379,6 +390,13 @@ def _existing_file(path):
     if not Path(path).is_file():
         raise FileNotFoundError(f"no model file at {path}")
     return path
+
+
+def _tee(iterable):
+    """Two iterators over ``iterable``: one to predict, one to print."""
+    from itertools import tee
+
+    return tee(iterable, 2)
 
 
 def _label(value):

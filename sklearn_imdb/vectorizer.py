@@ -396,7 +396,9 @@ def _top_terms(grams, num_words):
     Ties are broken by key, so that two fits on the same data give the same
     columns.
     """
-    unique, counts = _merge_counts([np.unique(g.keys, return_counts=True) for g in grams])
+    unique, counts = _merge_counts(
+        [np.unique(g.keys, return_counts=True) for g in grams]
+    )
     order = np.lexsort((unique, -counts))[:num_words]
     keys = unique[order]
     return _names_of(keys, grams), keys

@@ -1,0 +1,212 @@
+"""What the README's "Reliability" section promises, one test per promise."""
+
+import multiprocessing as mp
+import pickle
+import subprocess
+import sys
+import tracemalloc
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sklearn_imdb import fetch_imdb
+from sklearn_imdb.batching import iter_predictions, predict_in_batches
+from sklearn_imdb.datasets import CACHE_NAME
+from sklearn_imdb.pipelines import make_pipeline
+
+from .conftest import synthetic_reviews
+
+ROWS = synthetic_reviews(40, "train")
+DOCS = [r[4] for r in ROWS]
+Y = np.array([r[1] == "pos" for r in ROWS], dtype=int)
+
+
+@pytest.fixture(scope="module")
+def net():
+    return make_pipeline("seed-net", clf__epochs=15, clf__batch_size=16).fit(DOCS, Y)
+
+
+# -- bad input: one row per case, through the whole pipeline ------------------
+
+BAD_FITS = [
+    ("bare string", "a review", Y, ValueError, "string object received"),
+    ("None among texts", DOCS[:-1] + [None], Y, TypeError, "Document 79 is None"),
+    ("NaN among texts", [np.nan] + DOCS[1:], Y, TypeError, "Document 0 is NaN"),
+    ("int among texts", DOCS[:5] + [5] + DOCS[6:], Y, TypeError, "Document 5 is a int"),
+    ("empty corpus", [], [], ValueError, "empty corpus"),
+    (
+        "only empty documents",
+        ["", " ", "..."] * 2,
+        [0, 1] * 3,
+        ValueError,
+        "Empty vocabulary",
+    ),
+    ("one class", DOCS, np.zeros(80), ValueError, "only one class"),
+    ("NaN labels", DOCS, np.r_[np.nan, Y[1:]], ValueError, "NaN"),
+    ("mismatched lengths", DOCS, Y[:-1], ValueError, "inconsistent numbers of samples"),
+]
+
+
+@pytest.mark.parametrize(
+    "docs, y, error, match",
+    [row[1:] for row in BAD_FITS],
+    ids=[row[0] for row in BAD_FITS],
+)
+def test_bad_training_input_through_the_pipeline(docs, y, error, match):
+    with pytest.raises(error, match=match):
+        make_pipeline("seed-net", clf__epochs=1).fit(docs, y)
+
+
+BAD_PARAMS = [
+    ("vec__num_words", -1, "num_words"),
+    ("vec__output", "onehot", "output"),
+    ("clf__hidden_layers", -1, "hidden_layers"),
+    ("clf__units", 0, "units"),
+    ("clf__activation", "relu6", "activation"),
+    ("clf__optimizer", "lbfgs", "optimizer"),
+    ("clf__loss", "hinge", "loss"),
+    ("clf__epochs", 0, "epochs"),
+    ("clf__batch_size", -5, "batch_size"),
+]
+
+
+@pytest.mark.parametrize("param, value, match", BAD_PARAMS)
+def test_every_invalid_hyperparameter(param, value, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        make_pipeline("seed-net").set_params(**{param: value}).fit(DOCS, Y)
+
+
+def test_predict_before_fit():
+    with pytest.raises(NotFittedError):
+        make_pipeline("seed-net").predict(DOCS)
+
+
+def test_odd_but_valid_reviews(net):
+    odd = [
+        "",  # empty review at predict time
+        "🎬🍿 great 👍",  # emoji
+        "فيلم رائع great",  # right-to-left text
+        "nul\x00inside great",  # NUL characters
+        "great " * 200_000,  # a 1.2 MB review
+        "\u200f\u202e rtl marks \ufeff BOM",  # bidi controls
+    ]
+    proba = net.predict_proba(odd)
+    assert proba.shape == (6, 2) and np.isfinite(proba).all()
+    assert net.predict(odd)[1:5].tolist() == [1, 1, 1, 1]
+
+
+# -- archives and caches ------------------------------------------------------
+
+
+def _fetch_in_child(data_home, queue):
+    queue.put(len(fetch_imdb(data_home=data_home).data))
+
+
+def test_two_processes_fetching_at_once(tiny_archive, data_home):
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    procs = [
+        ctx.Process(target=_fetch_in_child, args=(data_home, queue)) for _ in range(2)
+    ]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert [p.exitcode for p in procs] == [0, 0]
+    assert [queue.get(), queue.get()] == [4, 4]
+    assert [p.name for p in (data_home / "imdb").iterdir()] == [CACHE_NAME]
+
+
+# -- determinism and resources ------------------------------------------------
+
+_CHILD_FIT = """
+import sys, numpy as np
+sys.path.insert(0, {root!r})
+from tests.conftest import synthetic_reviews
+from sklearn_imdb.pipelines import make_pipeline
+rows = synthetic_reviews(40, "train")
+docs, y = [r[4] for r in rows], np.array([r[1] == "pos" for r in rows], int)
+pipe = make_pipeline("seed-net", clf__epochs=3, clf__dropout=0.2,
+                     clf__validation_split=0.2).fit(docs, y)
+np.save(sys.argv[1], pipe.predict_proba(docs))
+"""
+
+
+def test_same_seed_same_results_across_processes(tmp_path):
+    import pathlib
+
+    root = str(pathlib.Path(__file__).parents[1])
+    outputs = []
+    for i in range(2):
+        out = tmp_path / f"{i}.npy"
+        subprocess.run(
+            [sys.executable, "-c", _CHILD_FIT.format(root=root), str(out)],
+            check=True,
+            timeout=300,
+        )
+        outputs.append(np.load(out))
+    np.testing.assert_array_equal(outputs[0], outputs[1])
+
+
+def _tensorflow_threads():
+    from sklearn_imdb._keras import import_keras
+
+    import_keras()
+    import tensorflow as tf
+
+    return tf.config.threading.get_intra_op_parallelism_threads()
+
+
+def test_parallel_workers_share_the_cores(monkeypatch):
+    from sklearn_imdb.experiments import _tensorflow_threads_per_worker
+
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    with _tensorflow_threads_per_worker(2):
+        threads = joblib.Parallel(n_jobs=2)(
+            joblib.delayed(_tensorflow_threads)() for _ in range(2)
+        )
+    assert threads == [2, 2]
+
+
+def test_predicting_many_reviews_in_bounded_memory():
+    # a linear pipeline: tracing TensorFlow's every allocation would be slow;
+    # the batching is the same for any pipeline (the network's is below)
+    pipe = make_pipeline("logreg").fit(DOCS, Y)
+    reviews = (DOCS[i % len(DOCS)] for i in range(200_000))  # never a list
+    tracemalloc.start()
+    try:
+        total = 0
+        for proba in iter_predictions(pipe, reviews, batch_size=5000):
+            total += len(proba)
+            assert proba.shape == (len(proba), 2)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert total == 200_000
+    # a batch of 5,000 short reviews needs a few MB; 200,000 at once, >60 MB
+    assert peak < 40 * 2**20
+
+
+def test_network_predicts_in_batches(net):
+    one_go = predict_in_batches(net, DOCS * 10, batch_size=300)
+    np.testing.assert_allclose(one_go, net.predict_proba(DOCS * 10), rtol=1e-6)
+
+
+def test_batch_arguments(net):
+    with pytest.raises(ValueError, match="string object"):
+        list(iter_predictions(net, "text"))
+    with pytest.raises(ValueError, match="batch_size"):
+        list(iter_predictions(net, ["a"], batch_size=0))
+    with pytest.raises(ValueError, match="empty"):
+        predict_in_batches(net, [])
+
+
+def test_pickle_and_joblib_keep_working(net, tmp_path):
+    again = pickle.loads(pickle.dumps(net))
+    np.testing.assert_allclose(again.predict_proba(DOCS), net.predict_proba(DOCS))
+    joblib.dump(net, tmp_path / "net.joblib")
+    loaded = joblib.load(tmp_path / "net.joblib")
+    np.testing.assert_allclose(loaded.predict_proba(DOCS), net.predict_proba(DOCS))
