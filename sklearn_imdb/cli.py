@@ -278,6 +278,12 @@ def _parser():
     predict.add_argument(
         "reviews", nargs="+", help="review texts, or - to read lines from stdin"
     )
+    predict.add_argument(
+        "--batch-size",
+        type=_positive,
+        default=10000,
+        help="reviews classified at once (default: 10000)",
+    )
 
     compare = command(
         "compare",

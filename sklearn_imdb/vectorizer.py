@@ -39,8 +39,9 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
     ----------
     num_words : int or None, default=10000
         Keep the ``num_words`` most frequent words or n-grams of the training
-        data (ties broken by a fixed hash of the term). For token-id input, column *j* is
-        token id *j* and ids ``>= num_words`` are dropped. None keeps all.
+        data (ties broken by a fixed hash of the term). For token-id input,
+        column *j* is token id *j* and ids ``>= num_words`` are dropped. None
+        keeps all.
     ngram_range : tuple (min_n, max_n), default=(1, 1)
         The lengths of the word n-grams to use (text input only).
     output : {"multi_hot", "count", "tfidf"}, default="multi_hot"

@@ -149,3 +149,16 @@ def test_console_script_help_is_quick_and_quiet():
         check=True,
     )
     assert loaded.stdout.strip() == "False"
+
+
+def test_predict_streams_stdin(small_archive, tmp_path, capsys, monkeypatch):
+    import io
+
+    assert run(capsys, "train", "--model", "logreg", "--out", str(tmp_path))[0] == 0
+    lines = ["a great wonderful film", "", "an awful boring waste"] * 5
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    code, out, _ = run(
+        capsys, "predict", str(tmp_path / "model.skimdb"), "-", "--batch-size", "4"
+    )
+    labels = [line.split()[1] for line in out.splitlines()]
+    assert code == 0 and labels == ["pos", "neg"] * 5
