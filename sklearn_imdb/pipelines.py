@@ -88,11 +88,23 @@ def _tfidf_bigram_logreg():
 def _nb_logreg():
     return Pipeline(
         [
-            ("vec", MultiHotVectorizer(ngram_range=(1, 3), num_words=None)),
+            ("vec", MultiHotVectorizer(ngram_range=(1, 3), num_words=500_000)),
             ("nb", NBFeatureWeighter()),
             ("clf", LogisticRegression(C=1.0, solver="liblinear", max_iter=1000)),
         ]
     )
+
+
+def _nb_net():
+    return Pipeline([
+        ("vec", MultiHotVectorizer(ngram_range=(1, 2), num_words=500_000)),
+        ("nb", NBFeatureWeighter()),
+        ("clf", _network(
+            hidden_layers=1, units=32, dropout=0.5, optimizer="adam",
+            batch_size=256, epochs=12, early_stopping=True, patience=2,
+            random_state=0,
+        )),
+    ])
 
 
 _PIPELINES = {
@@ -111,8 +123,13 @@ _PIPELINES = {
     ),
     "nb-logreg": (
         _nb_logreg,
-        "NBSVM-style: naive Bayes log-count-ratio weighted 1-3-grams, "
+        "NBSVM-style: naive Bayes log-count-ratio weighted 1-3-grams (top 500,000), "
         "LogisticRegression (Wang & Manning 2012)",
+    ),
+    "nb-net": (
+        _nb_net,
+        "the network on richer features: naive Bayes weighted words and word "
+        "pairs (top 500,000), Dense 32 relu, dropout 0.5, adam, early stopping",
     ),
 }
 
