@@ -338,41 +338,25 @@ def _add_limit(parser):
     )
 
 
-def _positive(text):
-    value = _integer(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
-    return value
+def _int_arg(valid, requirement):
+    """An argparse type: an integer for which ``valid(value)`` holds."""
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+        if not valid(value):
+            raise argparse.ArgumentTypeError(f"must be {requirement}, got {text!r}")
+        return value
+
+    return parse
 
 
-def _non_negative(text):
-    value = _integer(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {text!r}")
-    return value
-
-
-def _cv(text):
-    value = _integer(text)
-    if value < 0 or value == 1:
-        raise argparse.ArgumentTypeError(
-            f"must be 0 (no CV) or at least 2, got {text!r}"
-        )
-    return value
-
-
-def _cv_search(text):
-    value = _integer(text)
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"must be at least 2, got {text!r}")
-    return value
-
-
-def _integer(text):
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+_positive = _int_arg(lambda v: v >= 1, "a positive integer")
+_non_negative = _int_arg(lambda v: v >= 0, ">= 0")
+_cv = _int_arg(lambda v: v == 0 or v >= 2, "0 (no CV) or at least 2")
+_cv_search = _int_arg(lambda v: v >= 2, "at least 2")
 
 
 def _assignment(text):

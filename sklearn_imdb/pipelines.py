@@ -96,15 +96,26 @@ def _nb_logreg():
 
 
 def _nb_net():
-    return Pipeline([
-        ("vec", MultiHotVectorizer(ngram_range=(1, 2), num_words=500_000)),
-        ("nb", NBFeatureWeighter()),
-        ("clf", _network(
-            hidden_layers=1, units=32, dropout=0.5, optimizer="adam",
-            batch_size=256, epochs=12, early_stopping=True, patience=2,
-            random_state=0,
-        )),
-    ])
+    return Pipeline(
+        [
+            ("vec", MultiHotVectorizer(ngram_range=(1, 2), num_words=500_000)),
+            ("nb", NBFeatureWeighter()),
+            (
+                "clf",
+                _network(
+                    hidden_layers=1,
+                    units=32,
+                    dropout=0.5,
+                    optimizer="adam",
+                    batch_size=256,
+                    epochs=12,
+                    early_stopping=True,
+                    patience=2,
+                    random_state=0,
+                ),
+            ),
+        ]
+    )
 
 
 _PIPELINES = {

@@ -171,7 +171,7 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
             self.n_features_out_ = len(names)
             self._table = KeyTable(vocab_keys)
             counts = sp.vstack(
-                self._map(self._count, [(g, len(c)) for g, c in zip(grams, chunks)]),
+                self._map(self._count, list(zip(grams, map(len, chunks)))),
                 format="csr",
             )
         self.idf_ = None
@@ -201,13 +201,7 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
             counts = _count_matrix(rows, ids, len(docs), self.n_features_out_)
         else:
             counts = sp.vstack(
-                self._map(
-                    lambda chunk: self._count(
-                        (hash_ngrams(chunk, self.ngram_range), len(chunk))
-                    ),
-                    _chunks(docs),
-                ),
-                format="csr",
+                self._map(self._count_chunk, _chunks(docs)), format="csr"
             )
         return self._finish(counts)
 
@@ -288,9 +282,13 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
             return list(pool.map(func, items))
 
     def _count(self, grams_and_rows):
+        """Count matrix of one chunk's n-grams over the vocabulary."""
         grams, n_rows = grams_and_rows
         cols = self._table.find(grams.keys)
         return _count_matrix(grams.docs, cols, n_rows, self.n_features_out_)
+
+    def _count_chunk(self, docs):
+        return self._count((hash_ngrams(docs, self.ngram_range), len(docs)))
 
     def _n_threads(self):
         if self.n_jobs is None:

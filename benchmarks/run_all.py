@@ -1,0 +1,93 @@
+"""Run every benchmark and write benchmarks/RESULTS.md.
+
+Each benchmark runs as its own process, its Markdown output kept in
+``benchmarks/results/<name>.md``; RESULTS.md is assembled from all of them, so
+a slow section (the 72-candidate search takes about half an hour on 2 cores)
+need not be rerun to refresh the others:
+
+    python benchmarks/run_all.py                         # everything
+    python benchmarks/run_all.py --sections vectorizer,pipeline
+"""
+
+import argparse
+import datetime
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SECTIONS = {
+    "vectorizer": (
+        "Vectorizer speed, memory and quality (issue targets: >= 4x faster than "
+        "CountVectorizer; LogisticRegression within 0.5 points)",
+        ["bench_vectorizer.py", "--repeat", "3"],
+    ),
+    "pipeline": (
+        "Seed pipeline against the notebook's recipe (targets: >= 87.5% test "
+        "accuracy, peak RSS <= 2 GB and <= 1/4 of the notebook's, wall time <= 1/2)",
+        ["bench_pipeline.py"],
+    ),
+    "accuracy": (
+        "Every named pipeline on the full test split (target: >= 91.5%, goal 92%, "
+        "fitted in < 3 minutes)",
+        ["bench_accuracy.py"],
+    ),
+    "scale": (
+        "Scale: 1x, 2x and 4x the data (reviews repeated)",
+        ["bench_scale.py"],
+    ),
+    "search": (
+        "Search throughput: the notebook's 72-candidate grid, 3-fold CV, full "
+        "training split",
+        ["bench_search.py", "--grid", "seed", "--cv", "3"],
+    ),
+}
+
+
+def run(sections):
+    results = HERE / "results"
+    results.mkdir(exist_ok=True)
+    for name in sections:
+        title, command = SECTIONS[name]
+        print(f"== {name}: {' '.join(command)}", file=sys.stderr, flush=True)
+        output = subprocess.run(
+            [sys.executable, str(HERE / command[0]), *command[1:]],
+            check=True, capture_output=True, text=True, cwd=HERE.parent,
+        ).stdout
+        stamp = datetime.date.today().isoformat()
+        (results / f"{name}.md").write_text(
+            f"`python benchmarks/{' '.join(command)}` ({stamp})\n\n{output}"
+        )
+
+
+def assemble():
+    parts = [
+        "# Benchmark results",
+        "",
+        "Written by `python benchmarks/run_all.py`; each section says the command "
+        "that produced it and when. Times are wall-clock seconds on the machine "
+        "named in each section (these machines are noisy: expect +-10%); peak "
+        "memory is the peak resident set size of a fresh process doing only that "
+        "work, interpreter and loaded data included.",
+    ]
+    for name, (title, _) in SECTIONS.items():
+        path = HERE / "results" / f"{name}.md"
+        if path.exists():
+            parts += ["", f"## {title}", "", path.read_text().strip()]
+    (HERE / "RESULTS.md").write_text("\n".join(parts) + "\n")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sections", default=",".join(SECTIONS),
+                        help=f"comma-separated, from: {', '.join(SECTIONS)}")
+    args = parser.parse_args()
+    chosen = [s for s in args.sections.split(",") if s]
+    unknown = set(chosen) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    run(chosen)
+    assemble()
+    print((HERE / "RESULTS.md").read_text())
