@@ -28,18 +28,26 @@ def run(models=None):
 
 
 def report(table):
-    lines = ["| pipeline | test accuracy | test ROC AUC | fit seconds | predict seconds |",
-             "|---|---|---|---|---|"]
+    lines = [
+        "| pipeline | test accuracy | test ROC AUC | fit seconds | predict seconds |",
+        "|---|---|---|---|---|",
+    ]
     for row in table.sort_values("test_accuracy", ascending=False).itertuples():
-        lines.append(f"| {row.model} | {row.test_accuracy:.4f} | {row.test_roc_auc:.4f} "
-                     f"| {row.fit_seconds:.1f} | {row.predict_seconds:.1f} |")
+        lines.append(
+            f"| {row.model} | {row.test_accuracy:.4f} | {row.test_roc_auc:.4f} "
+            f"| {row.fit_seconds:.1f} | {row.predict_seconds:.1f} |"
+        )
     lines += [f"| *{name}* | {score:.3f} | | | |" for name, score in ANCHORS]
     best = table.loc[table["test_accuracy"].idxmax()]
     others = table[table["model"] != best["model"]]
     runner = others.loc[others["test_accuracy"].idxmax()]
-    lines += ["", f"best: {best['model']} {best['test_accuracy']:.4f}, ahead of "
-              f"{runner['model']} by {100 * (best['test_accuracy'] - runner['test_accuracy']):+.2f} "
-              f"points; fitted in {best['fit_seconds']:.0f} s"]
+    margin = best["test_accuracy"] - runner["test_accuracy"]
+    lines += [
+        "",
+        f"best: {best['model']} {best['test_accuracy']:.4f}, ahead of "
+        f"{runner['model']} by {100 * margin:+.2f} points; fitted in "
+        f"{best['fit_seconds']:.0f} s",
+    ]
     return "\n".join(lines)
 
 

@@ -59,26 +59,34 @@ def run(factors=(1, 2, 4)):
 
     train = fetch_imdb(subset="train")
     with tempfile.TemporaryDirectory() as tmp:
-        path = save_model(make_pipeline("seed-net").fit(train.data, train.target),
-                          os.path.join(tmp, "seed.skimdb"))
+        path = save_model(
+            make_pipeline("seed-net").fit(train.data, train.target),
+            os.path.join(tmp, "seed.skimdb"),
+        )
         rows = []
         for k in factors:
             f, p = measure(fit, k), measure(predict, k, str(path))
-            print(f"  {k}x: fit {f['seconds']:.1f} s, predict {p['seconds']:.1f} s",
-                  file=sys.stderr)
+            print(
+                f"  {k}x: fit {f['seconds']:.1f} s, predict {p['seconds']:.1f} s",
+                file=sys.stderr,
+            )
             rows.append((k, f, p))
     return rows
 
 
 def report(rows):
     base_fit, base_pred = rows[0][1]["seconds"], rows[0][2]["seconds"]
-    lines = ["| data | fit s | fit vs 1x | fit peak RSS MB | predict s | predict vs 1x "
-             "| predict peak RSS MB |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| data | fit s | fit vs 1x | fit peak RSS MB | predict s | predict vs 1x "
+        "| predict peak RSS MB |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for k, f, p in rows:
         lines.append(
             f"| {k}x ({25 * k},000 reviews) | {f['seconds']:.1f} | "
-            f"{f['seconds'] / base_fit:.2f}x | {f['peak_mb']:.0f} | {p['seconds']:.1f} | "
-            f"{p['seconds'] / base_pred:.2f}x | {p['peak_mb']:.0f} |"
+            f"{f['seconds'] / base_fit:.2f}x | {f['peak_mb']:.0f} | "
+            f"{p['seconds']:.1f} | {p['seconds'] / base_pred:.2f}x | "
+            f"{p['peak_mb']:.0f} |"
         )
     return "\n".join(lines)
 

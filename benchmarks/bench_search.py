@@ -40,14 +40,21 @@ def run(grid="seed", cv=3, limit=None, out=None):
 
 def report(rows):
     base = rows[0][1]
-    lines = ["| search | seconds | fits per minute | speed-up | best CV accuracy |",
-             "|---|---|---|---|---|"]
+    lines = [
+        "| search | seconds | fits per minute | speed-up | best CV accuracy |",
+        "|---|---|---|---|---|",
+    ]
     for name, seconds, fits, _, score in rows:
-        lines.append(f"| {name} | {seconds:.0f} | {60 * fits / seconds:.1f} | "
-                     f"{base / seconds:.2f}x | {score:.4f} |")
+        lines.append(
+            f"| {name} | {seconds:.0f} | {60 * fits / seconds:.1f} | "
+            f"{base / seconds:.2f}x | {score:.4f} |"
+        )
     same = all(r[3] == rows[0][3] for r in rows)
-    lines += ["", f"best parameters: {json.dumps(rows[0][3])}"
-              + ("" if same else " (the configurations disagree!)")]
+    lines += [
+        "",
+        f"best parameters: {json.dumps(rows[0][3])}"
+        + ("" if same else " (the configurations disagree!)"),
+    ]
     return "\n".join(lines)
 
 
@@ -56,7 +63,9 @@ if __name__ == "__main__":
     parser.add_argument("--grid", default="seed")
     parser.add_argument("--cv", type=int, default=3)
     parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--out", default=None, help="write the first search's results here")
+    parser.add_argument(
+        "--out", default=None, help="write the first search's results here"
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}\n")
     print(report(run(args.grid, args.cv, args.limit, args.out)))

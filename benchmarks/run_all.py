@@ -53,7 +53,10 @@ def run(sections):
         print(f"== {name}: {' '.join(command)}", file=sys.stderr, flush=True)
         output = subprocess.run(
             [sys.executable, str(HERE / command[0]), *command[1:]],
-            check=True, capture_output=True, text=True, cwd=HERE.parent,
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=HERE.parent,
         ).stdout
         stamp = datetime.date.today().isoformat()
         (results / f"{name}.md").write_text(
@@ -80,8 +83,11 @@ def assemble():
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sections", default=",".join(SECTIONS),
-                        help=f"comma-separated, from: {', '.join(SECTIONS)}")
+    parser.add_argument(
+        "--sections",
+        default=",".join(SECTIONS),
+        help=f"comma-separated, from: {', '.join(SECTIONS)}",
+    )
     args = parser.parse_args()
     chosen = [s for s in args.sections.split(",") if s]
     unknown = set(chosen) - set(SECTIONS)
