@@ -18,6 +18,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SECTIONS = {
+    "fetch": (
+        "fetch_imdb: first call and cached calls (target: both splits again in < 1 s)",
+        ["bench_fetch.py"],
+    ),
     "vectorizer": (
         "Vectorizer speed, memory and quality (issue targets: >= 4x faster than "
         "CountVectorizer; LogisticRegression within 0.5 points)",

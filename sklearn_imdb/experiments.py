@@ -215,7 +215,7 @@ def tune(
         backend,
     )
     if backend == "dask":
-        with _dask_backend(scheduler, n_jobs):
+        with _dask_backend(scheduler, n_jobs, scatter=[X, y]):
             search.fit(X, y)
     else:
         with _tensorflow_threads_per_worker(n_jobs):
@@ -329,14 +329,15 @@ def _tensorflow_threads_per_worker(n_jobs):
 
 
 @contextlib.contextmanager
-def _dask_backend(scheduler, n_jobs):
+def _dask_backend(scheduler, n_jobs, scatter):
     from joblib import parallel_config
 
     from .distributed import dask_client
 
     with dask_client(scheduler, n_jobs) as client:
         logger.info("Dask scheduler at %s", client.scheduler.address)
-        with parallel_config(backend="dask"):
+        # the reviews go to the workers once, not inside every task
+        with parallel_config(backend="dask", scatter=scatter):
             yield
 
 
