@@ -8,13 +8,16 @@ import importlib
 
 from ._ngrams import tokenize
 from .datasets import fetch_imdb
+from .persistence import load_model, save_model
 from .vectorizer import MultiHotVectorizer
 
 __all__ = [
     "DenseNetworkClassifier",
     "MultiHotVectorizer",
     "fetch_imdb",
+    "load_model",
     "plot_history",
+    "save_model",
     "tokenize",
 ]
 __version__ = "0.1.0"
