@@ -30,6 +30,7 @@ def fitted(name, **params):
         ("linear-svc", {}),
         ("tfidf-bigram-logreg", {}),
         ("nb-logreg", {}),
+        ("nb-net", {"clf__epochs": 2}),
     ],
 )
 def test_round_trip_predicts_identically(name, params, tmp_path):
