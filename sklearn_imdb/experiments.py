@@ -304,22 +304,32 @@ def _tensorflow_threads_per_worker(n_jobs):
     """Give the TensorFlow of each joblib worker its share of the cores.
 
     Worker processes start with this process's environment, and TensorFlow
-    reads these variables when it starts.
+    applies these variables when it starts (see ``_keras.import_keras``).
+    ``inner_max_num_threads`` also limits the workers' BLAS and OpenMP, and
+    makes loky start fresh workers when the share changes instead of reusing
+    workers whose TensorFlow already runs with other limits.
     """
-    from joblib import effective_n_jobs
+    from joblib import effective_n_jobs, parallel_config
+    from joblib.parallel import get_active_backend
 
     workers = effective_n_jobs(n_jobs)
     if workers <= 1:
         yield
         return
-    share = str(max(1, (os.cpu_count() or 1) // workers))
+    share = max(1, (os.cpu_count() or 1) // workers)
     saved = {
         k: os.environ.get(k)
         for k in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
     }
-    os.environ.update(TF_NUM_INTRAOP_THREADS=share, TF_NUM_INTEROP_THREADS="1")
+    os.environ.update(TF_NUM_INTRAOP_THREADS=str(share), TF_NUM_INTEROP_THREADS="1")
+    loky = type(get_active_backend()[0]).__name__ == "LokyBackend"
     try:
-        yield
+        with (
+            parallel_config(backend="loky", inner_max_num_threads=share)
+            if loky
+            else (contextlib.nullcontext())
+        ):
+            yield
     finally:
         for key, value in saved.items():
             if value is None:

@@ -163,6 +163,8 @@ def _tensorflow_threads():
 def test_parallel_workers_share_the_cores(monkeypatch):
     from sklearn_imdb.experiments import _tensorflow_threads_per_worker
 
+    # workers left running by an earlier, unlimited call must not be reused
+    joblib.Parallel(n_jobs=2)(joblib.delayed(_tensorflow_threads)() for _ in range(2))
     monkeypatch.setattr("os.cpu_count", lambda: 4)
     with _tensorflow_threads_per_worker(2):
         threads = joblib.Parallel(n_jobs=2)(
