@@ -24,11 +24,11 @@ CONFIGS = [
 ]
 
 
-def run(grid="seed", cv=3, limit=None, out=None):
+def run(grid="seed", cv=3, limit=None, out=None, configs=None):
     from sklearn_imdb.experiments import tune
 
     rows = []
-    for name, kwargs in CONFIGS:
+    for name, kwargs in [CONFIGS[i] for i in configs or range(len(CONFIGS))]:
         start = time.perf_counter()
         search = tune(grid, cv=cv, limit=limit, out=out if not rows else None, **kwargs)
         seconds = time.perf_counter() - start
