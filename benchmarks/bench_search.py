@@ -66,6 +66,13 @@ if __name__ == "__main__":
     parser.add_argument(
         "--out", default=None, help="write the first search's results here"
     )
+    parser.add_argument(
+        "--configs",
+        default=None,
+        help="comma-separated indices into: "
+        + ", ".join(f"{i}={name}" for i, (name, _) in enumerate(CONFIGS)),
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}\n")
-    print(report(run(args.grid, args.cv, args.limit, args.out)))
+    configs = [int(i) for i in args.configs.split(",")] if args.configs else None
+    print(report(run(args.grid, args.cv, args.limit, args.out, configs)))
