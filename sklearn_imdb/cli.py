@@ -64,8 +64,6 @@ def cmd_data(args):
 
 
 def cmd_train(args):
-    from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
-
     from .experiments import load_splits
     from .persistence import save_model
     from .pipelines import make_pipeline
@@ -80,18 +78,7 @@ def cmd_train(args):
     start = time.perf_counter()
     pipe.fit(X_train, y_train)
     fit_seconds = time.perf_counter() - start
-    proba = pipe.predict_proba(X_test)[:, 1] if hasattr(pipe, "predict_proba") else None
-    predicted = pipe.predict(X_test)
-    print(
-        f"fitted in {fit_seconds:.1f} s; on {len(X_test):,} test reviews: "
-        f"accuracy {accuracy_score(y_test, predicted):.4f}"
-        + (
-            f", ROC AUC {roc_auc_score(y_test, proba):.4f}, "
-            f"log loss {log_loss(y_test, proba):.4f}"
-            if proba is not None
-            else ""
-        )
-    )
+    print(f"fitted in {fit_seconds:.1f} s; test: {_evaluation(pipe, X_test, y_test)}")
     path = save_model(pipe, out / "model.skimdb")
     print(f"saved the fitted pipeline to {path}")
     history = getattr(pipe[-1], "history_", None)
@@ -103,20 +90,27 @@ def cmd_train(args):
 
 
 def cmd_evaluate(args):
-    from sklearn.metrics import accuracy_score, roc_auc_score
-
     from .experiments import load_splits
     from .persistence import load_model
 
     pipe = load_model(_existing_file(args.model))
     X_train, y_train, X_test, y_test = load_splits(args.limit)
     X, y = (X_test, y_test) if args.subset == "test" else (X_train, y_train)
-    predicted = pipe.predict(X)
-    accuracy = accuracy_score(y, predicted)
-    line = f"{args.subset}: {len(X):,} reviews, accuracy {accuracy:.4f}"
-    if hasattr(pipe, "predict_proba"):
-        line += f", ROC AUC {roc_auc_score(y, pipe.predict_proba(X)[:, 1]):.4f}"
-    print(line)
+    print(f"{args.subset}: {_evaluation(pipe, X, y)}")
+
+
+def _evaluation(pipe, X, y):
+    """Accuracy, ROC AUC (and log loss) of ``pipe`` on ``(X, y)``, as text."""
+    from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
+
+    from .experiments import predict_with_scores
+
+    predicted, scores, is_proba = predict_with_scores(pipe, X)
+    text = (
+        f"{len(X):,} reviews, accuracy {accuracy_score(y, predicted):.4f}, "
+        f"ROC AUC {roc_auc_score(y, scores):.4f}"
+    )
+    return text + (f", log loss {log_loss(y, scores):.4f}" if is_proba else "")
 
 
 def cmd_predict(args):

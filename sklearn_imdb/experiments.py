@@ -23,7 +23,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_sp
 from .datasets import fetch_imdb
 from .pipelines import available_pipelines, make_pipeline
 
-__all__ = ["GRIDS", "compare", "load_splits", "tune"]
+__all__ = ["GRIDS", "compare", "load_splits", "predict_with_scores", "tune"]
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ def compare(models=None, *, cv=5, limit=None, n_jobs=None, out=None, random_stat
         pipe.fit(X_train, y_train)
         fit_seconds = time.perf_counter() - start
         start = time.perf_counter()
-        predicted, score = pipe.predict(X_test), _decision(pipe, X_test)
+        predicted, score, _ = predict_with_scores(pipe, X_test)
         predict_seconds = time.perf_counter() - start
         rows.append(
             {
@@ -259,13 +259,31 @@ def _cross_val_accuracy(pipe, X, y, folds, n_jobs, name):
     return scores
 
 
-def _decision(pipe, X):
+def predict_with_scores(pipe, X):
+    """Labels and positive-class scores of a binary classifier, in one pass.
+
+    Parameters
+    ----------
+    pipe : fitted classifier or pipeline
+        With ``predict_proba`` or ``decision_function``.
+    X : list of str
+        The reviews.
+
+    Returns
+    -------
+    predicted : ndarray
+        The predicted labels, as ``pipe.predict(X)`` gives them.
+    scores : ndarray
+        P(second class), or the decision function where there is no
+        ``predict_proba``.
+    is_proba : bool
+        Whether ``scores`` are probabilities.
+    """
     if hasattr(pipe, "predict_proba"):
-        try:
-            return pipe.predict_proba(X)[:, 1]
-        except AttributeError:
-            pass
-    return pipe.decision_function(X)
+        proba = pipe.predict_proba(X)
+        return pipe.classes_[proba.argmax(axis=1)], proba[:, 1], True
+    scores = pipe.decision_function(X)
+    return pipe.classes_[(scores > 0).astype(int)], scores, False
 
 
 def _n_candidates(param_grid):

@@ -109,3 +109,19 @@ def test_tune_grid_files_and_errors(small_archive, tmp_path):
         tune("small", backend="spark")
     with pytest.raises(ValueError, match="cv must be"):
         tune("small", cv=0)
+
+
+@pytest.mark.parametrize("name", ["logreg", "linear-svc", "multinomial-nb"])
+def test_predict_with_scores_agrees_with_predict(name):
+    from sklearn_imdb.experiments import predict_with_scores
+    from sklearn_imdb.pipelines import make_pipeline
+
+    from .conftest import synthetic_reviews
+
+    rows = synthetic_reviews(30, "train")
+    docs = [r[4] for r in rows] + ["great dull", "the film"]
+    y = np.array([r[1] for r in rows])  # string labels
+    pipe = make_pipeline(name).fit(docs[:-2], y)
+    predicted, scores, is_proba = predict_with_scores(pipe, docs)
+    assert predicted.tolist() == pipe.predict(docs).tolist()
+    assert is_proba == hasattr(pipe, "predict_proba") and scores.shape == (len(docs),)
