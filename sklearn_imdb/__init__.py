@@ -6,14 +6,16 @@ Importing the package is cheap: TensorFlow is only loaded when
 
 import importlib
 
-from ._ngrams import tokenize
 from .datasets import fetch_imdb
+from .nb_weighting import NBFeatureWeighter
 from .persistence import load_model, save_model
+from .tokenizer import tokenize
 from .vectorizer import MultiHotVectorizer
 
 __all__ = [
     "DenseNetworkClassifier",
     "MultiHotVectorizer",
+    "NBFeatureWeighter",
     "fetch_imdb",
     "load_model",
     "plot_history",

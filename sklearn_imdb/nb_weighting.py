@@ -4,7 +4,12 @@ import numbers
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.base import (
+    BaseEstimator,
+    OneToOneFeatureMixin,
+    TransformerMixin,
+    _fit_context,
+)
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -12,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 __all__ = ["NBFeatureWeighter"]
 
 
-class NBFeatureWeighter(TransformerMixin, BaseEstimator):
+class NBFeatureWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Scale each feature by its Naive Bayes log-count ratio.
 
     The feature weighting of NBSVM (Wang & Manning, "Baselines and Bigrams",
@@ -39,7 +44,7 @@ class NBFeatureWeighter(TransformerMixin, BaseEstimator):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_imdb.nb_weighting import NBFeatureWeighter
+    >>> from sklearn_imdb import NBFeatureWeighter
     >>> X = np.array([[1, 0], [1, 1], [0, 1]])
     >>> NBFeatureWeighter().fit(X, [0, 0, 1]).ratio_.round(2)
     array([-0.59,  0.51])

@@ -22,7 +22,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from ._ngrams import KeyTable, hash_ngrams
+from ._ngrams import HASH_SEEDS, KeyTable, hash_ngrams
 from .vectorizer import MultiHotVectorizer
 
 __all__ = ["save_model", "load_model"]
@@ -152,6 +152,7 @@ def _dump_step(step, prefix, members):
             "params": {**step.get_params(), "dtype": np.dtype(step.dtype).name},
             "input_type": step.input_type_,
             "n_features_out": step.n_features_out_,
+            "hash_seed": getattr(step, "hash_seed_", None),
             "vocabulary": list(step.vocabulary_)
             if step.input_type_ == "text"
             else None,
@@ -233,17 +234,20 @@ def _load_vectorizer(prefix, members):
     if not isinstance(terms, list) or len(terms) != vec.n_features_out_:
         raise ValueError("the vocabulary does not match the number of features")
     vec.vocabulary_ = {term: j for j, term in enumerate(terms)}
-    vec._table = KeyTable(_term_keys(terms))
+    vec.hash_seed_ = state["hash_seed"]
+    if vec.hash_seed_ not in HASH_SEEDS:
+        raise ValueError(f"unknown hash seed {vec.hash_seed_!r}")
+    vec._table = KeyTable(_term_keys(terms, vec.hash_seed_))
     return vec
 
 
-def _term_keys(terms):
+def _term_keys(terms, seed):
     """The key of each vocabulary term, as the vectorizer computes it."""
     keys = np.zeros(len(terms), dtype=np.uint64)
     lengths = np.array([term.count(" ") + 1 for term in terms])
     for n in np.unique(lengths):
         index = np.flatnonzero(lengths == n)
-        grams = hash_ngrams([terms[i] for i in index], (int(n), int(n)))
+        grams = hash_ngrams([terms[i] for i in index], (int(n), int(n)), seed=seed)
         if not np.array_equal(grams.docs, np.arange(index.size)):
             raise ValueError("the vocabulary holds terms that are not word n-grams")
         keys[index] = grams.keys

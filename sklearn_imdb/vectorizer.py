@@ -12,7 +12,7 @@ from sklearn.preprocessing import normalize
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._ngrams import KeyTable, hash_ngrams
+from ._ngrams import HASH_SEEDS, KeyTable, hash_ngrams
 
 __all__ = ["MultiHotVectorizer"]
 
@@ -29,9 +29,10 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
     text or, as ``keras.datasets.imdb.load_data()`` returns it, sequences of
     integer token ids; the output is always a CSR matrix.
 
-    Text is lower-cased, IMDB's ``<br />`` markup and apostrophes are removed,
-    and a word is a run of letters, digits, underscores or non-ASCII
-    characters (see :func:`sklearn_imdb.tokenize`). Tokenisation and n-gram
+    Text is lower-cased, IMDB's ``<br />`` markup and apostrophes (also
+    typographic ones) are removed, and a word is a run of letters, marks,
+    digits (of any script) or underscores; punctuation, symbols and spaces
+    of every kind separate words (see :func:`sklearn_imdb.tokenize`). Tokenisation and n-gram
     lookup are vectorised with NumPy over the whole corpus, several times
     faster than :class:`~sklearn.feature_extraction.text.CountVectorizer`.
 
@@ -42,7 +43,7 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
         data (ties broken by a fixed hash of the term). For token-id input,
         column *j* is token id *j* and ids ``>= num_words`` are dropped. None
         keeps all.
-    ngram_range : tuple (min_n, max_n), default=(1, 1)
+    ngram_range : tuple or list (min_n, max_n), default=(1, 1)
         The lengths of the word n-grams to use (text input only).
     output : {"multi_hot", "count", "tfidf"}, default="multi_hot"
         ``"multi_hot"``: 1 where the term occurs; ``"count"``: how often it
@@ -61,6 +62,9 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
         Maps each term (for token ids: ``"token_<id>"``) to its column.
     idf_ : ndarray of shape (n_features,) or None
         Inverse document frequencies, with ``output="tfidf"``.
+    hash_seed_ : int
+        The seed of the terms' 64-bit keys (text input): the first of
+        three fixed seeds under which no two kept terms share a key.
     input_type_ : {"text", "ids"}
         The kind of input seen in :meth:`fit`.
     n_features_out_ : int
@@ -84,7 +88,7 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
 
     _parameter_constraints = {
         "num_words": [Interval(numbers.Integral, 1, None, closed="left"), None],
-        "ngram_range": [tuple],
+        "ngram_range": [tuple, list],
         "output": [StrOptions({"multi_hot", "count", "tfidf"})],
         "dtype": "no_validation",
         "n_jobs": [numbers.Integral, None],
@@ -140,6 +144,14 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
             The encoded documents (CSR).
         """
         self._check_ngram_range()
+        if self.output == "tfidf" and not np.issubdtype(
+            np.dtype(self.dtype), np.floating
+        ):
+            raise ValueError(
+                'output="tfidf" needs a floating-point dtype, got '
+                f"dtype={np.dtype(self.dtype).name}: the weights would be "
+                "truncated to zero."
+            )
         docs, input_type = _check_documents(raw_documents)
         if not docs:
             raise ValueError("Cannot fit on an empty corpus: no documents given.")
@@ -159,26 +171,50 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
             self.n_features_out_ = n
             counts = _count_matrix(rows, ids, len(docs), n)
         else:
-            chunks = _chunks(docs)
-            grams = self._map(
-                lambda chunk: hash_ngrams(chunk, self.ngram_range, keep_text=True),
-                chunks,
-            )
-            if not any(g.keys.size for g in grams):
-                raise ValueError("Empty vocabulary: the documents contain no words.")
-            names, vocab_keys = _top_terms(grams, self.num_words)
-            self.vocabulary_ = dict(zip(names, range(len(names))))
-            self.n_features_out_ = len(names)
-            self._table = KeyTable(vocab_keys)
-            counts = sp.vstack(
-                self._map(self._count, list(zip(grams, map(len, chunks)))),
-                format="csr",
-            )
+            counts = self._fit_text(docs)
         self.idf_ = None
         if self.output == "tfidf":
             df = np.bincount(counts.indices, minlength=self.n_features_out_)
             self.idf_ = np.log((1 + len(docs)) / (1 + df)) + 1.0
         return self._finish(counts)
+
+    def _fit_text(self, docs):
+        """Learn the vocabulary of text documents; their count matrix.
+
+        Each kept term's occurrences are checked against a second,
+        independent key: if two distinct terms shared a key, the fit is done
+        again with the next seed rather than merge them into one column.
+        """
+        chunks = _chunks(docs)
+        for seed in HASH_SEEDS:
+            grams = self._map(
+                lambda chunk: hash_ngrams(
+                    chunk, self.ngram_range, keep_text=True, seed=seed, check=True
+                ),
+                chunks,
+            )
+            if not any(g.keys.size for g in grams):
+                raise ValueError("Empty vocabulary: the documents contain no words.")
+            names, keys, check_keys = _top_terms(grams, self.num_words)
+            table = KeyTable(keys)
+            counted = self._map(
+                lambda part: _count_checked(table, check_keys, *part),
+                list(zip(grams, map(len, chunks))),
+            )
+            clash = next((c for _, c in counted if c is not None), None)
+            if clash is None:
+                break
+        else:
+            raise ValueError(
+                f"Hash collision: the distinct terms {clash[0]!r} and "
+                f"{names[clash[1]]!r} get one key under every seed; please "
+                "report this corpus."
+            )
+        self.hash_seed_ = seed
+        self._table = table
+        self.vocabulary_ = dict(zip(names, range(len(names))))
+        self.n_features_out_ = len(names)
+        return sp.vstack([part for part, _ in counted], format="csr")
 
     def transform(self, raw_documents):
         """Encode documents with the fitted vocabulary.
@@ -264,7 +300,8 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
     def _check_ngram_range(self):
         r = self.ngram_range
         if not (
-            len(r) == 2
+            isinstance(r, (tuple, list))
+            and len(r) == 2
             and all(isinstance(n, numbers.Integral) for n in r)
             and 1 <= r[0] <= r[1]
         ):
@@ -281,14 +318,11 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
         with ThreadPoolExecutor(min(n_threads, len(items))) as pool:
             return list(pool.map(func, items))
 
-    def _count(self, grams_and_rows):
-        """Count matrix of one chunk's n-grams over the vocabulary."""
-        grams, n_rows = grams_and_rows
-        cols = self._table.find(grams.keys)
-        return _count_matrix(grams.docs, cols, n_rows, self.n_features_out_)
-
     def _count_chunk(self, docs):
-        return self._count((hash_ngrams(docs, self.ngram_range), len(docs)))
+        """Count matrix of one chunk of documents over the vocabulary."""
+        grams = hash_ngrams(docs, self.ngram_range, seed=self.hash_seed_)
+        cols = self._table.find(grams.keys)
+        return _count_matrix(grams.docs, cols, len(docs), self.n_features_out_)
 
     def _n_threads(self):
         if self.n_jobs is None:
@@ -330,7 +364,25 @@ def _check_documents(raw_documents, expected=None):
     docs = list(raw_documents)
     if not docs:
         return docs, expected or "text"
-    input_type = expected or ("text" if isinstance(docs[0], str) else "ids")
+    input_type = expected
+    if input_type is None:
+        # text as soon as one document is text; a token-id sequence among
+        # text documents is an error of its own (the rest say what they are)
+        is_text = [isinstance(doc, str) for doc in docs]
+        input_type = "text" if any(is_text) else "ids"
+        if input_type == "text" and not all(is_text):
+            seq = next(
+                (i for i, doc in enumerate(docs)
+                 if not is_text[i] and isinstance(doc, Iterable)),
+                None,
+            )
+            if seq is not None:
+                text = is_text.index(True)
+                raise TypeError(
+                    f"Document {text} is {_describe(docs[text])} but document "
+                    f"{seq} is {_describe(docs[seq])}: give either text for "
+                    "every document or token-id sequences for every document."
+                )
     if input_type == "text":
         for i, doc in enumerate(docs):
             if type(doc) is not str and not isinstance(doc, str):
@@ -389,8 +441,24 @@ def _chunks(docs):
     return [docs[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a] or [docs]
 
 
+def _count_checked(table, check_keys, grams, n_rows):
+    """Count matrix of one chunk, and the first clash of two terms' keys.
+
+    A clash is an occurrence whose key is a kept term's but whose check key
+    is not: returned as (its text, its column), else None.
+    """
+    cols = table.find(grams.keys)
+    hit = np.flatnonzero(cols >= 0)
+    clash = np.flatnonzero(grams.check_keys[hit] != check_keys[cols[hit]])
+    found = None
+    if clash.size:
+        position = hit[clash[0]]
+        found = (grams.names([position])[0], int(cols[position]))
+    return _count_matrix(grams.docs, cols, n_rows, check_keys.size), found
+
+
 def _top_terms(grams, num_words):
-    """Names and keys of the ``num_words`` most frequent keys.
+    """Names, keys and check keys of the ``num_words`` most frequent keys.
 
     Ties are broken by key, so that two fits on the same data give the same
     columns.
@@ -400,7 +468,8 @@ def _top_terms(grams, num_words):
     )
     order = np.lexsort((unique, -counts))[:num_words]
     keys = unique[order]
-    return _names_of(keys, grams), keys
+    names, check_keys = _names_of(keys, grams)
+    return names, keys, check_keys
 
 
 def _merge_counts(parts):
@@ -416,9 +485,10 @@ def _merge_counts(parts):
 
 
 def _names_of(keys, grams):
-    """The text of each key, from its first chunk that holds it."""
+    """The text and check key of each key, from its first chunk that holds it."""
     table = KeyTable(keys)
     names = np.empty(keys.size, dtype=object)
+    check_keys = np.zeros(keys.size, dtype=np.uint64)
     missing = np.arange(keys.size)
     for chunk in grams:
         pos = table.find(chunk.keys)
@@ -427,10 +497,11 @@ def _names_of(keys, grams):
         where[pos[hit]] = hit
         found = missing[where[missing] >= 0]
         names[found] = chunk.names(where[found])
+        check_keys[found] = chunk.check_keys[where[found]]
         missing = missing[where[missing] < 0]
         if not missing.size:
             break
-    return names.tolist()
+    return names.tolist(), check_keys
 
 
 def _count_matrix(rows, cols, n_rows, n_cols):

@@ -45,12 +45,12 @@ def test_multi_hot_values_and_vocabulary_order():
     X = vec.fit_transform(DOCS)
     assert sp.isspmatrix_csr(X) and X.dtype == np.float32 and X.shape == (4, 4)
     # by frequency: great (4), a (2), film (2), then one of the words seen
-    # once, ties broken by key ("i", a single byte, has the smallest)
-    assert vec.get_feature_names_out().tolist() == ["great", "a", "film", "i"]
+    # once, ties broken by the terms' fixed keys ("didnt" has the smallest)
+    assert vec.get_feature_names_out().tolist() == ["great", "a", "film", "didnt"]
     np.testing.assert_array_equal(
         X.toarray(), [[1, 1, 1, 0], [0, 1, 1, 1], [1, 0, 0, 0], [0, 0, 0, 0]]
     )
-    assert vec.vocabulary_ == {"great": 0, "a": 1, "film": 2, "i": 3}
+    assert vec.vocabulary_ == {"great": 0, "a": 1, "film": 2, "didnt": 3}
 
 
 def test_fits_are_deterministic_and_independent_of_threads():
@@ -129,11 +129,31 @@ def test_unicode_text():
         "Un film très émouvant",
         "فيلم رائع جدا",
         "映画 素晴らしい 🎬🎬",
-        "ÉMOUVANT",
+        "ÉMOUVANT हिन्दी फ़िल्म",
     ]
     vec = MultiHotVectorizer(num_words=None).fit(docs)
-    assert {"très", "émouvant", "رائع", "🎬🎬"} <= set(vec.vocabulary_)
+    # letters and combining marks of any script make words; emoji separate
+    assert {"très", "émouvant", "رائع", "素晴らしい", "हिन्दी", "फ़िल्म"} <= set(
+        vec.vocabulary_
+    )
+    assert not any("🎬" in term for term in vec.vocabulary_)
     assert vec.transform(["ÉMOUVANT"])[0, vec.vocabulary_["émouvant"]] == 1
+
+
+def test_typographic_punctuation_separates_words():
+    # reviews pasted from the web: dashes, ellipses, guillemets, curly quotes
+    # and apostrophes, no-break spaces
+    typographic = "The end\u2014really\u2026 don\u2019t \u00abgreat\u00bb a\xa0b"
+    plain = "The end - really... don't \"great\" a b"
+    assert tokenize(typographic) == tokenize(plain) == [
+        "the", "end", "really", "dont", "great", "a", "b"
+    ]
+    vec = MultiHotVectorizer(num_words=None).fit([plain])
+    np.testing.assert_array_equal(
+        vec.transform([typographic]).toarray(), vec.transform([plain]).toarray()
+    )
+    for apostrophe in "'\u2019\u2018\u00b4\u02bc":
+        assert tokenize(f"didn{apostrophe}t") == ["didnt"]
 
 
 def test_long_document():
@@ -235,7 +255,9 @@ def test_bad_documents(docs, error, match):
         ({"output": "binary"}, "output"),
         ({"ngram_range": (2, 1)}, "ngram_range"),
         ({"ngram_range": (0, 1)}, "ngram_range"),
-        ({"ngram_range": [1, 2]}, "ngram_range"),
+        ({"ngram_range": [1, 2, 3]}, "ngram_range"),
+        ({"ngram_range": "12"}, "ngram_range"),
+        ({"output": "tfidf", "dtype": np.int32}, "floating-point dtype"),
     ],
 )
 def test_bad_parameters(params, match):
@@ -276,11 +298,25 @@ def test_arbitrary_unicode_never_crashes(docs):
         distinct = set(words) | {" ".join(p) for p in zip(words, words[1:])}
         assert row.nnz <= len(distinct)
         assert set(vec.inverse_transform(row)[0]) <= distinct
+    # every term of the vocabulary is a real word or bigram of the corpus
+    corpus = set()
+    for doc in docs:
+        words = tokenize(doc)
+        corpus |= set(words) | {" ".join(p) for p in zip(words, words[1:])}
+    assert set(vec.vocabulary_) <= corpus
 
 
 @settings(max_examples=100, deadline=None)
 @given(
-    st.lists(st.text(alphabet="ab cÉé'<br />.", max_size=40), min_size=2, max_size=6)
+    st.lists(
+        st.text(
+            alphabet="ab cÉéİ1_'\u2019\u2018\u00b4\u02bc<br />.\u2014\u2026"
+            "\u00ab\u00bb\u201c\xa0\u0939\u093f\u094d\U0001f600\ud800\x00",
+            max_size=40,
+        ),
+        min_size=2,
+        max_size=6,
+    )
 )
 def test_vectorised_tokens_equal_python_tokens(docs):
     vec = MultiHotVectorizer(num_words=None, output="count")
@@ -293,3 +329,69 @@ def test_vectorised_tokens_equal_python_tokens(docs):
         assert {names[j]: row[j] for j in np.flatnonzero(row)} == {
             w: words.count(w) for w in words
         }
+
+
+def test_ngram_range_as_a_list_as_json_grids_give_it():
+    as_list = MultiHotVectorizer(num_words=None, ngram_range=[1, 2]).fit(DOCS)
+    as_tuple = MultiHotVectorizer(num_words=None, ngram_range=(1, 2)).fit(DOCS)
+    assert as_list.vocabulary_ == as_tuple.vocabulary_
+    assert "great film" in as_list.vocabulary_
+
+
+# -- keys -----------------------------------------------------------------------
+
+# pairs that shared one column under the old unmixed polynomial keys
+OLD_COLLISIONS = [
+    ("employee approach", "employer approace"),
+    ("aaaaaaamaaaaaaae", "aaaaaaaaaaaaaaaa"),
+    ("failing to recognize", "failings to recognise"),
+]
+
+
+@pytest.mark.parametrize("a, b", OLD_COLLISIONS)
+def test_distinct_terms_get_distinct_columns(a, b):
+    n = max(len(a.split()), len(b.split()))
+    vec = MultiHotVectorizer(num_words=None, ngram_range=(1, n)).fit([a, b])
+    assert a in vec.vocabulary_ and b in vec.vocabulary_
+    X = vec.transform([a, b]).toarray()
+    assert X[0, vec.vocabulary_[a]] == 1 and X[0, vec.vocabulary_[b]] == 0
+    assert X[1, vec.vocabulary_[b]] == 1 and X[1, vec.vocabulary_[a]] == 0
+
+
+def _long_words_collide_under(weak_seeds, monkeypatch):
+    """Make every word longer than 8 bytes share one key under weak_seeds."""
+    from sklearn_imdb import _ngrams
+
+    real = _ngrams._word_keys
+
+    def word_keys(text, size, starts, ends, seed):
+        keys = real(text, size, starts, ends, seed)
+        if int(seed) in weak_seeds:
+            keys[(ends - starts) > 8] = 12345
+        return keys
+
+    monkeypatch.setattr(_ngrams, "_word_keys", word_keys)
+
+
+def test_a_key_collision_is_detected_and_kept_apart(monkeypatch):
+    from sklearn_imdb._ngrams import HASH_SEEDS
+
+    _long_words_collide_under({HASH_SEEDS[0]}, monkeypatch)
+    docs = ["aaaaaaaabbbbbbbb good", "bbbbbbbbaaaaaaaa bad"]
+    vec = MultiHotVectorizer(num_words=None).fit(docs)
+    assert vec.hash_seed_ == HASH_SEEDS[1]
+    assert {"aaaaaaaabbbbbbbb", "bbbbbbbbaaaaaaaa"} <= set(vec.vocabulary_)
+    np.testing.assert_array_equal(
+        vec.transform(docs).toarray().sum(axis=0), np.ones(4)
+    )
+
+
+def test_a_key_collision_under_every_seed_is_an_error(monkeypatch):
+    from sklearn_imdb._ngrams import HASH_SEEDS
+
+    _long_words_collide_under(set(HASH_SEEDS), monkeypatch)
+    with pytest.raises(ValueError, match="aaaaaaaabbbbbbbb.*bbbbbbbbaaaaaaaa|"
+                       "bbbbbbbbaaaaaaaa.*aaaaaaaabbbbbbbb"):
+        MultiHotVectorizer(num_words=None).fit(
+            ["aaaaaaaabbbbbbbb good", "bbbbbbbbaaaaaaaa bad"]
+        )

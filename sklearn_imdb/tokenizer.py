@@ -1,0 +1,138 @@
+"""The one definition of a word: what :func:`tokenize` and the vectorizer split text into.
+
+Text is standardised first: lower-cased, IMDB's ``<br />`` markup replaced by
+a space, and apostrophes removed (``'`` and the typographic ``’ ‘ ´ ʼ``), so
+that "don't" and "don’t" are both ``dont``. A word is then a maximal run of
+word characters: letters, marks and digits of any script (Unicode categories
+L*, M* and N*) and ``_``, as scikit-learn's ``\\w`` plus combining marks (so
+that words of scripts such as Devanagari stay whole). Everything else —
+spaces (including no-break spaces), punctuation such as ``— … « » “ ”``,
+symbols and emoji — separates words.
+
+The vectorizer applies the same definition to the UTF-8 bytes of a whole
+corpus with NumPy (:func:`word_bytes`); :func:`tokenize` applies it with a
+regular expression built from the same table.
+"""
+
+import functools
+import re
+import unicodedata
+
+import numpy as np
+
+__all__ = ["standardize", "tokenize", "word_bytes"]
+
+APOSTROPHES = ("'", "\u2019", "\u2018", "\u00b4", "\u02bc")
+_ASCII_WORD = b"0123456789abcdefghijklmnopqrstuvwxyz_"
+
+
+@functools.cache
+def _word_code_points():
+    """Boolean table over all code points: True for word characters."""
+    table = np.fromiter(
+        (unicodedata.category(chr(c))[0] in "LMN" for c in range(0x110000)),
+        dtype=bool,
+        count=0x110000,
+    )
+    table[ord("_")] = True
+    return table
+
+
+@functools.cache
+def _word_pattern():
+    """A regular expression of runs of word characters, from the same table."""
+    table = _word_code_points()
+    edges = np.flatnonzero(np.diff(np.r_[False, table, False].astype(np.int8)))
+    ranges = "".join(
+        re.escape(chr(a)) + ("-" + re.escape(chr(b - 1)) if b - 1 > a else "")
+        for a, b in zip(edges[0::2], edges[1::2])
+    )
+    return re.compile(f"[{ranges}]+")
+
+
+def standardize(doc):
+    """Lower-case ``doc``, remove ``<br />`` markup and apostrophes.
+
+    Parameters
+    ----------
+    doc : str
+        A document.
+
+    Returns
+    -------
+    doc : str
+        The standardised document.
+    """
+    doc = doc.lower().replace("<br />", " ").replace("'", "")
+    if not doc.isascii():  # O(1) for str: typographic apostrophes are not
+        for apostrophe in APOSTROPHES[1:]:
+            doc = doc.replace(apostrophe, "")
+    return doc
+
+
+def tokenize(doc):
+    """The words of ``doc``, in order, as the vectorizer sees them.
+
+    Parameters
+    ----------
+    doc : str
+        A document.
+
+    Returns
+    -------
+    words : list of str
+        Its words, after standardisation.
+
+    Examples
+    --------
+    >>> tokenize("I didn't like it.<br /><br />Not at ALL!")
+    ['i', 'didnt', 'like', 'it', 'not', 'at', 'all']
+    >>> tokenize("The end\u2014really\u2026 don\u2019t \u00abgreat\u00bb")
+    ['the', 'end', 'really', 'dont', 'great']
+    """
+    return _word_pattern().findall(standardize(doc))
+
+
+_IS_WORD_BYTE = np.zeros(256, dtype=bool)
+_IS_WORD_BYTE[np.frombuffer(_ASCII_WORD, np.uint8)] = True
+
+
+def word_bytes(data):
+    """Which bytes of UTF-8 text belong to words.
+
+    Parameters
+    ----------
+    data : ndarray of uint8
+        Standardised, UTF-8 encoded text (lone surrogates encoded with
+        ``surrogatepass``).
+
+    Returns
+    -------
+    is_word : ndarray of bool
+        True for each byte of a word character.
+    """
+    is_word = _IS_WORD_BYTE[data]
+    wide = np.flatnonzero(data >= 0x80)
+    if not wide.size:
+        return is_word
+    # decode the code point of every multi-byte character at its lead byte,
+    # look it up, and give its continuation bytes the lead's answer
+    wide_bytes = data[wide]
+    is_lead = wide_bytes >= 0xC0
+    lead = wide[is_lead]
+    b = [data[np.minimum(lead + k, data.size - 1)].astype(np.uint32) & 0x3F
+         for k in range(4)]
+    first = data[lead].astype(np.uint32)
+    code = np.where(
+        first < 0xE0,
+        ((first & 0x1F) << 6) | b[1],
+        np.where(
+            first < 0xF0,
+            ((first & 0x0F) << 12) | (b[1] << 6) | b[2],
+            ((first & 0x07) << 18) | (b[1] << 12) | (b[2] << 6) | b[3],
+        ),
+    )
+    lead_is_word = _word_code_points()[np.minimum(code, 0x10FFFF)]
+    owner = np.cumsum(is_lead) - 1
+    is_word[wide] = lead_is_word[np.maximum(owner, 0)] & (owner >= 0)
+    return is_word
