@@ -5,13 +5,10 @@ import numbers
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.utils import Tags
-from sklearn.utils._param_validation import (
-    Interval,
-    StrOptions,
-    validate_parameter_constraints,
-)
+from sklearn.utils import Tags, check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils._tags import ClassifierTags, InputTags, TargetTags
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import (
     _num_samples,
@@ -21,11 +18,12 @@ from sklearn.utils.validation import (
 )
 
 from ._keras import import_keras
+from ._tf_input import batches, canonical_csr, epoch_orders
 
 keras = import_keras()
 
 from scikeras.utils.transformers import ClassifierLabelEncoder  # noqa: E402
-from scikeras.wrappers import KerasClassifier  # noqa: E402
+from scikeras.wrappers import BaseWrapper, KerasClassifier  # noqa: E402
 
 __all__ = ["DenseNetworkClassifier"]
 
@@ -34,9 +32,24 @@ logger = logging.getLogger(__name__)
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "elu", "selu", "gelu", "swish", "linear")
 OPTIMIZERS = ("rmsprop", "adam", "adamw", "sgd", "adagrad", "nadam")
 LOSSES = ("binary_crossentropy", "mse")
+# seeds stay int32 with the per-layer offsets added to them
+_MAX_SEED = 2**31 - 1024
 
 
-class DenseNetworkClassifier(KerasClassifier):
+class _TagsRoot:
+    """The end of the ``super().__sklearn_tags__()`` chain after ClassifierMixin.
+
+    scikeras lists ClassifierMixin after BaseEstimator, so ClassifierMixin's
+    ``super()`` would reach ``object``; scikit-learn 1.6 calls every
+    ``__sklearn_tags__`` of the MRO (scikeras still defines ``_more_tags``)
+    and failed there, so Pipelines and searches did not see a classifier.
+    """
+
+    def __sklearn_tags__(self):
+        return Tags(estimator_type=None, target_tags=TargetTags(required=False))
+
+
+class DenseNetworkClassifier(KerasClassifier, _TagsRoot):
     """A stack of Dense layers on (sparse) bag-of-words features.
 
     The network of the Keras IMDB walk-through — ``hidden_layers`` Dense layers
@@ -223,9 +236,13 @@ class DenseNetworkClassifier(KerasClassifier):
         self : DenseNetworkClassifier
             The fitted classifier.
         """
-        self._check_params()
+        self._validate_params()
         y = _check_target(X, y)
-        return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+        # KerasClassifier.fit would multiply the caller's sample_weight by the
+        # class weights in place; BaseWrapper.fit is the rest of it
+        self.classes_ = None
+        sample_weight = self._weights(y, sample_weight)
+        return BaseWrapper.fit(self, X, y, sample_weight=sample_weight, **kwargs)
 
     def partial_fit(self, X, y, classes=None, sample_weight=None, **kwargs):
         """Train for one epoch, keeping the current weights.
@@ -248,9 +265,62 @@ class DenseNetworkClassifier(KerasClassifier):
         self : DenseNetworkClassifier
             The classifier.
         """
-        self._check_params()
+        self._validate_params()
         check_consistent_length(X, y)
-        return super().partial_fit(X, y, classes, sample_weight, **kwargs)
+        self.classes_ = (
+            classes if classes is not None else getattr(self, "classes_", None)
+        )
+        sample_weight = self._weights(np.asarray(y), sample_weight)
+        BaseWrapper.partial_fit(self, X, y, sample_weight=sample_weight, **kwargs)
+        return self
+
+    def predict_proba(self, X, **kwargs):
+        """Probability of each class.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+        **kwargs : dict
+            Passed to ``keras.Model.predict``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``; also for one sample.
+        """
+        # scikeras squeezes the result: (2,) for a single review
+        proba = super().predict_proba(X, **kwargs)
+        return np.asarray(proba).reshape(-1, len(self.classes_))
+
+    def predict(self, X, **kwargs):
+        """The most probable class of each sample.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+        **kwargs : dict
+            Passed to ``keras.Model.predict``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted class labels.
+        """
+        proba = self.predict_proba(X, **kwargs)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def _weights(self, y, sample_weight):
+        """``sample_weight`` times the class weights, as a new array."""
+        if self.class_weight is None:
+            return sample_weight
+        weights = compute_sample_weight(self.class_weight, y)
+        if sample_weight is None:
+            return weights
+        sample_weight = np.asarray(sample_weight, dtype=np.float64)
+        check_consistent_length(sample_weight, y)
+        return weights * sample_weight
 
     def __sklearn_tags__(self):
         # scikeras lists ClassifierMixin after BaseEstimator, so modern
@@ -275,7 +345,7 @@ class DenseNetworkClassifier(KerasClassifier):
 
     def _restore(self, model, classes):
         """Make this unfitted estimator predict with a trained ``model``."""
-        self._random_state = self.random_state
+        self._random_state, self._seed = None, _draw_seed(self.random_state)
         self.classes_ = None
         self.target_encoder_ = self.target_encoder.fit(classes)
         vars(self).update(self.target_encoder_.get_metadata())
@@ -291,11 +361,23 @@ class DenseNetworkClassifier(KerasClassifier):
 
     # -- scikeras hooks ---------------------------------------------------------
 
-    def _check_model_param(self):
-        return self._keras_build_fn
+    def _initialize(self, X, y=None):
+        # scikeras seeds through process-wide state (np.random, the TF global
+        # seed, TF_DETERMINISTIC_OPS) whenever _random_state is set, which is
+        # neither thread-safe nor tidy; ours is local: the initializers, the
+        # dropout layers and the batches' order all derive from self._seed
+        self._seed = _draw_seed(self.random_state)
+        self._random_state = None
+        X, y = self._validate_data(X, y, reset=True)
+        self.target_encoder_ = self.target_encoder.fit(y)
+        vars(self).update(self.target_encoder_.get_metadata())
+        self.feature_encoder_ = self.feature_encoder.fit(X)
+        self.model_ = self._build_keras_model()
+        self._initialize_callbacks()
+        return X, y
 
     def _keras_build_fn(self, compile_kwargs):
-        seed = self._random_state
+        seed = self._seed
         n_classes = self.n_classes_
         inputs = keras.Input(
             shape=(self.n_features_in_,), sparse=self.X_sparse_, name="features"
@@ -306,17 +388,17 @@ class DenseNetworkClassifier(KerasClassifier):
                 self.units,
                 activation=self.activation,
                 kernel_initializer=keras.initializers.GlorotUniform(
-                    seed=_seed(seed, i)
+                    seed=_offset_seed(seed, i)
                 ),
                 name=f"hidden_{i + 1}",
             )(x)
             if self.dropout:
-                x = keras.layers.Dropout(self.dropout, seed=_seed(seed, 100 + i))(x)
+                x = keras.layers.Dropout(self.dropout, seed=_offset_seed(seed, 100 + i))(x)
         binary = n_classes <= 2
         outputs = keras.layers.Dense(
             1 if binary else n_classes,
             activation="sigmoid" if binary else "softmax",
-            kernel_initializer=keras.initializers.GlorotUniform(seed=_seed(seed, 99)),
+            kernel_initializer=keras.initializers.GlorotUniform(seed=_offset_seed(seed, 99)),
             name="output",
         )(x)
         model = keras.Model(inputs, outputs, name="dense_network")
@@ -348,8 +430,13 @@ class DenseNetworkClassifier(KerasClassifier):
             if reset and X is not None:
                 self.X_sparse_ = False
             return X, y
-        # scikeras converts sparse input to a LIL copy; CSR goes to Keras as is
-        X = check_array(X, accept_sparse="csr", dtype=(np.float32, np.float64))
+        # scikeras converts sparse input to a LIL copy; CSR goes to Keras as
+        # is, in the canonical form TensorFlow requires (sorted, unique
+        # indices: CountVectorizer and column subsets give neither), made on
+        # a copy so that the caller's matrix is never changed
+        X = canonical_csr(
+            check_array(X, accept_sparse="csr", dtype=(np.float32, np.float64))
+        )
         if y is not None:
             check_consistent_length(X, y)
             _, y = super()._validate_data(None, y, reset=reset, y_numeric=y_numeric)
@@ -377,38 +464,42 @@ class DenseNetworkClassifier(KerasClassifier):
         fraction = self.validation_split or (0.1 if self.early_stopping else 0.0)
         if fraction and "validation_data" not in kwargs:
             X, y, sample_weight, kwargs["validation_data"] = _hold_out(
-                X, y, sample_weight, fraction, self._random_state
+                X, y, sample_weight, fraction, self._seed
             )
-        kwargs["validation_split"] = 0.0
-        if sp.issparse(X):
-            # convert the sparse rows to a TensorFlow tensor once, not batch by
-            # batch in every epoch as Keras does for scipy matrices
-            X = _sparse_dataset(
-                X, y, sample_weight, self.batch_size, self.shuffle, self._random_state
-            )
-            y = sample_weight = None
-            kwargs.update(batch_size=None, shuffle=False)
-            val = kwargs.get("validation_data")
-            if val is not None and sp.issparse(val[0]):
-                X_val, y_val, *w_val = val
-                kwargs["validation_data"] = _sparse_dataset(
-                    X_val, y_val, *w_val, batch_size=self.batch_size
-                )
+        val = kwargs.get("validation_data")
+        if val is not None and (sp.issparse(val[0]) or isinstance(val[0], np.ndarray)):
+            kwargs["validation_data"] = batches(*val, batch_size=self.batch_size)
+        # each epoch's order drawn from this fit's seed (and the epoch, for
+        # warm starts and partial_fit), not from TensorFlow's global seed
+        orders = epoch_orders(
+            X.shape[0], epochs, self.shuffle, [self._seed, initial_epoch]
+        )
+        X = batches(X, y, sample_weight, batch_size=self.batch_size, orders=orders)
+        kwargs.update(
+            batch_size=None,
+            shuffle=False,
+            validation_split=0.0,
+            steps_per_epoch=-(-orders.shape[1] // self.batch_size),
+        )
         super()._fit_keras_model(
-            X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs
+            X, None, None, warm_start, epochs, initial_epoch, **kwargs
         )
         self.history_ = dict(self.history_)
 
-    def _check_params(self):
-        validate_parameter_constraints(
-            self._parameter_constraints,
-            {k: getattr(self, k) for k in self._parameter_constraints},
-            caller_name=type(self).__name__,
-        )
+def _draw_seed(random_state):
+    """An int seed: the int given, or one drawn from a ``RandomState``.
+
+    ``None`` draws from fresh entropy, not from ``np.random``'s global state.
+    """
+    if random_state is None:
+        return int(np.random.default_rng().integers(_MAX_SEED))
+    if isinstance(random_state, numbers.Integral):
+        return int(random_state) % _MAX_SEED
+    return int(check_random_state(random_state).randint(_MAX_SEED))
 
 
-def _seed(seed, offset):
-    return None if seed is None else int(seed) + offset
+def _offset_seed(seed, offset):
+    return int(seed) + offset
 
 
 def _check_target(X, y):
@@ -459,23 +550,6 @@ def _hold_out(X, y, sample_weight, fraction, seed):
         val_data += (sample_weight[val],)
         sample_weight = sample_weight[train]
     return X[train], y[train], sample_weight, val_data
-
-
-def _sparse_dataset(X, y, sample_weight=None, batch_size=32, shuffle=False, seed=None):
-    """A batched ``tf.data.Dataset`` of CSR rows (as sparse tensors) and targets."""
-    import tensorflow as tf
-
-    coo = X.tocoo()  # row-major order, as a CSR matrix is
-    features = tf.SparseTensor(
-        np.column_stack([coo.row, coo.col]).astype(np.int64),
-        coo.data.astype(np.float32, copy=False),
-        X.shape,
-    )
-    parts = (features, y) if sample_weight is None else (features, y, sample_weight)
-    data = tf.data.Dataset.from_tensor_slices(parts)
-    if shuffle:
-        data = data.shuffle(X.shape[0], seed=seed, reshuffle_each_iteration=True)
-    return data.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
 class _EpochLogger(keras.callbacks.Callback):

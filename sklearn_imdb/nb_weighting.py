@@ -12,7 +12,11 @@ from sklearn.base import (
 )
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    check_is_fitted,
+    check_non_negative,
+    validate_data,
+)
 
 __all__ = ["NBFeatureWeighter"]
 
@@ -76,6 +80,7 @@ class NBFeatureWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X, y = validate_data(
             self, X, y, accept_sparse="csr", dtype=(np.float64, np.float32)
         )
+        check_non_negative(X, "NBFeatureWeighter (input X)")
         kind = type_of_target(y)
         if kind != "binary":
             raise ValueError(
@@ -119,5 +124,6 @@ class NBFeatureWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        tags.input_tags.positive_only = True
         tags.target_tags.required = True
         return tags

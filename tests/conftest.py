@@ -81,6 +81,40 @@ def data_home(tmp_path):
     return home
 
 
+POSITIVE = "great wonderful superb moving brilliant fun loved best".split()
+NEGATIVE = "dull boring awful waste worst poor hated bad".split()
+NEUTRAL = "the film a movie plot actor scene story it was".split()
+
+
+def make_reviews(n=240, seed=0, n_classes=2):
+    """Short reviews whose words give their class; ordered by class, as
+    fetch_imdb's are (so unstratified folds would see one class only)."""
+    rng = np.random.default_rng(seed)
+    vocab = [NEGATIVE, POSITIVE, NEUTRAL][:n_classes]
+    y = np.repeat(np.arange(n_classes), n // n_classes)
+    docs = [
+        " ".join(rng.choice(NEUTRAL, 6).tolist() + rng.choice(vocab[k], 2).tolist())
+        for k in y
+    ]
+    return docs, y
+
+
+@pytest.fixture(scope="session")
+def reviews():
+    """240 two-class reviews and their 0/1 labels."""
+    return make_reviews()
+
+
+def small_network(**params):
+    """A DenseNetworkClassifier that learns the small corpora in seconds."""
+    from sklearn_imdb import DenseNetworkClassifier
+
+    defaults = dict(
+        epochs=10, batch_size=32, random_state=0, optimizer__learning_rate=0.01
+    )
+    return DenseNetworkClassifier(**{**defaults, **params})
+
+
 @pytest.fixture(autouse=True)
 def _seed():
     random.seed(0)

@@ -19,29 +19,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from sklearn_imdb import DenseNetworkClassifier, MultiHotVectorizer, plot_history
 from sklearn_imdb.classifier import _hold_out
 
-POSITIVE = "great wonderful superb moving brilliant fun loved best".split()
-NEGATIVE = "dull boring awful waste worst poor hated bad".split()
-NEUTRAL = "the film a movie plot actor scene story it was".split()
-
-
-def make_reviews(n=240, seed=0):
-    """Reviews whose label shows in their words; negatives first, as fetch_imdb."""
-    rng = np.random.default_rng(seed)
-    y = np.repeat([0, 1], n // 2)
-    docs = [
-        " ".join(
-            rng.choice(NEUTRAL, 6).tolist()
-            + rng.choice(POSITIVE if label else NEGATIVE, 2).tolist()
-        )
-        for label in y
-    ]
-    return docs, y
-
-
-@pytest.fixture(scope="module")
-def reviews():
-    return make_reviews()
-
+from .conftest import NEGATIVE, NEUTRAL, POSITIVE, small_network
 
 @pytest.fixture(scope="module")
 def features(reviews):
@@ -49,11 +27,7 @@ def features(reviews):
     return MultiHotVectorizer().fit_transform(docs), y
 
 
-def small(**params):
-    defaults = dict(
-        epochs=10, batch_size=32, random_state=0, optimizer__learning_rate=0.01
-    )
-    return DenseNetworkClassifier(**{**defaults, **params})
+small = small_network
 
 
 def pipeline(**params):

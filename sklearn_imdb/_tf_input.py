@@ -1,0 +1,144 @@
+"""Training rows as a ``tf.data`` pipeline of batches in an order we choose.
+
+Keras shuffles with TensorFlow's process-wide seed, which other threads (and
+scikeras) change; here the order of every epoch is drawn with NumPy from the
+fit's own seed, so that two fits with one seed see the same batches whatever
+else runs in the process. The rows go to TensorFlow once per fit: a scipy
+CSR matrix as its three arrays, each batch gathered from them inside the
+TensorFlow graph (no dense copy, no Python per batch).
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["batches", "canonical_csr", "epoch_orders"]
+
+
+def canonical_csr(X):
+    """``X`` as a CSR matrix with sorted, unique indices, as TensorFlow needs.
+
+    scikit-learn's own vectorizers and column subsets give unsorted indices;
+    the copy is made only when needed, and never changes the caller's matrix.
+
+    Parameters
+    ----------
+    X : sparse matrix or array
+        Any scipy sparse matrix or array.
+
+    Returns
+    -------
+    X : scipy.sparse.csr_matrix
+        Canonical CSR.
+    """
+    X = sp.csr_matrix(X)
+    if not X.has_canonical_format:
+        X = X.copy()
+        X.sum_duplicates()
+    return X
+
+
+def epoch_orders(n_samples, n_epochs, shuffle, seed):
+    """The row order of each epoch: shape (n_epochs, n_samples).
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of training rows.
+    n_epochs : int
+        Number of epochs.
+    shuffle : bool
+        Draw a permutation per epoch; otherwise every epoch is in row order.
+    seed : int or sequence of int
+        Seed of the permutations (``numpy.random.default_rng``).
+
+    Returns
+    -------
+    orders : ndarray of shape (n_epochs, n_samples)
+        Row indices.
+    """
+    if not shuffle:
+        return np.broadcast_to(np.arange(n_samples), (n_epochs, n_samples))
+    rng = np.random.default_rng(seed)
+    return np.stack([rng.permutation(n_samples) for _ in range(n_epochs)])
+
+
+def batches(X, y=None, sample_weight=None, *, batch_size, orders=None):
+    """A ``tf.data.Dataset`` of ``(X, y[, sample_weight])`` batches.
+
+    Parameters
+    ----------
+    X : ndarray or scipy CSR matrix of shape (n_samples, n_features)
+        Features.
+    y : ndarray of shape (n_samples, ...), default=None
+        Targets.
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Weights.
+    batch_size : int
+        Rows per batch; each epoch ends with its smaller remainder.
+    orders : ndarray of shape (n_epochs, n_samples), default=None
+        The rows of each epoch, in order; None is one epoch in row order.
+
+    Returns
+    -------
+    dataset : tf.data.Dataset
+        ``n_epochs * ceil(n_samples / batch_size)`` batches: give Keras
+        ``steps_per_epoch=ceil(n_samples / batch_size)``.
+    """
+    import tensorflow as tf
+
+    n_samples = X.shape[0]
+    if orders is None:
+        orders = np.arange(n_samples)[None, :]
+    take_rows = _sparse_rows(canonical_csr(X)) if sp.issparse(X) else _dense_rows(X)
+    others = [
+        tf.constant(np.asarray(a, dtype=np.float32))
+        for a in (y, sample_weight)
+        if a is not None
+    ]
+
+    def take(index):
+        return (take_rows(index), *(tf.gather(a, index) for a in others))
+
+    n_epochs, n_rows = np.shape(orders)
+    data = tf.data.Dataset.from_tensor_slices(np.asarray(orders, dtype=np.int64))
+    data = data.flat_map(
+        lambda order: tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
+    )
+    # a known length, so that Keras never probes past the end (and warns)
+    data = data.apply(
+        tf.data.experimental.assert_cardinality(n_epochs * -(-n_rows // batch_size))
+    )
+    return data.map(take, num_parallel_calls=tf.data.AUTOTUNE).prefetch(
+        tf.data.AUTOTUNE
+    )
+
+
+def _dense_rows(X):
+    import tensorflow as tf
+
+    X = tf.constant(np.asarray(X, dtype=np.float32))
+    return lambda index: tf.gather(X, index)
+
+
+def _sparse_rows(X):
+    """A graph function gathering CSR rows into a ``tf.SparseTensor``."""
+    import tensorflow as tf
+
+    indptr = tf.constant(X.indptr.astype(np.int64))
+    indices = tf.constant(X.indices.astype(np.int64))
+    data = tf.constant(X.data.astype(np.float32, copy=False))
+    n_features = X.shape[1]
+
+    def take(index):
+        start, stop = tf.gather(indptr, index), tf.gather(indptr, index + 1)
+        positions = tf.ragged.range(start, stop)
+        coordinates = tf.stack(
+            [positions.value_rowids(), tf.gather(indices, positions.flat_values)],
+            axis=1,
+        )
+        shape = tf.stack([tf.size(index, out_type=tf.int64), n_features])
+        return tf.SparseTensor(
+            coordinates, tf.gather(data, positions.flat_values), shape
+        )
+
+    return take
