@@ -14,7 +14,12 @@ endif
 endif
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 
-.PHONY: demo test lint bench install clean
+MIN_VENV ?= .venv-min
+MIN_STAMP := $(MIN_VENV)/.installed-stamp
+# the tests that say whether we work with scikit-learn, scikeras and Keras
+COMPAT_TESTS := tests/test_sklearn_interop.py tests/test_classifier.py
+
+.PHONY: demo test test-minimum lint bench install clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +35,20 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
+# the same tests with every dependency at the oldest release we declare
+$(MIN_STAMP): pyproject.toml ci/minimum-versions.txt
+	test -x $(MIN_VENV)/bin/python || $(PYTHON) -m venv $(MIN_VENV)
+	$(MIN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(MIN_VENV)/bin/python -m pip install --quiet \
+		--constraint ci/minimum-versions.txt -e ".[test]"
+	touch $(MIN_STAMP)
+
+test-minimum: $(MIN_STAMP)
+	$(MIN_VENV)/bin/python -c "import sklearn, keras, tensorflow; \
+		print('minimum versions: scikit-learn', sklearn.__version__, \
+		'keras', keras.__version__, 'tensorflow', tensorflow.__version__)"
+	$(MIN_VENV)/bin/python -m pytest $(COMPAT_TESTS)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check sklearn_imdb tests examples benchmarks
 
@@ -37,4 +56,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) $(MIN_VENV) build *.egg-info .pytest_cache

@@ -393,12 +393,16 @@ class DenseNetworkClassifier(KerasClassifier, _TagsRoot):
                 name=f"hidden_{i + 1}",
             )(x)
             if self.dropout:
-                x = keras.layers.Dropout(self.dropout, seed=_offset_seed(seed, 100 + i))(x)
+                x = keras.layers.Dropout(
+                    self.dropout, seed=_offset_seed(seed, 100 + i)
+                )(x)
         binary = n_classes <= 2
         outputs = keras.layers.Dense(
             1 if binary else n_classes,
             activation="sigmoid" if binary else "softmax",
-            kernel_initializer=keras.initializers.GlorotUniform(seed=_offset_seed(seed, 99)),
+            kernel_initializer=keras.initializers.GlorotUniform(
+                seed=_offset_seed(seed, 99)
+            ),
             name="output",
         )(x)
         model = keras.Model(inputs, outputs, name="dense_network")

@@ -1,4 +1,4 @@
-"""The one definition of a word: what :func:`tokenize` and the vectorizer split text into.
+"""The one definition of a word, shared by :func:`tokenize` and the vectorizer.
 
 Text is standardised first: lower-cased, IMDB's ``<br />`` markup replaced by
 a space, and apostrophes removed (``'`` and the typographic ``’ ‘ ´ ʼ``), so
@@ -120,8 +120,10 @@ def word_bytes(data):
     wide_bytes = data[wide]
     is_lead = wide_bytes >= 0xC0
     lead = wide[is_lead]
-    b = [data[np.minimum(lead + k, data.size - 1)].astype(np.uint32) & 0x3F
-         for k in range(4)]
+    b = [
+        data[np.minimum(lead + k, data.size - 1)].astype(np.uint32) & 0x3F
+        for k in range(4)
+    ]
     first = data[lead].astype(np.uint32)
     code = np.where(
         first < 0xE0,

@@ -32,9 +32,10 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
     Text is lower-cased, IMDB's ``<br />`` markup and apostrophes (also
     typographic ones) are removed, and a word is a run of letters, marks,
     digits (of any script) or underscores; punctuation, symbols and spaces
-    of every kind separate words (see :func:`sklearn_imdb.tokenize`). Tokenisation and n-gram
-    lookup are vectorised with NumPy over the whole corpus, several times
-    faster than :class:`~sklearn.feature_extraction.text.CountVectorizer`.
+    of every kind separate words (see :func:`sklearn_imdb.tokenize`).
+    Tokenisation and n-gram lookup are vectorised with NumPy over the whole
+    corpus, several times faster than
+    :class:`~sklearn.feature_extraction.text.CountVectorizer`.
 
     Parameters
     ----------

@@ -171,7 +171,10 @@ def test_column_transformer_on_a_dataframe(labelled):
     frame = pd.DataFrame({"review": docs, "stars": np.where(y == "pos", 8, 2)})
     pipe = make_pipeline(
         ColumnTransformer(
-            [("text", MultiHotVectorizer(), "review"), ("num", StandardScaler(), ["stars"])]
+            [
+                ("text", MultiHotVectorizer(), "review"),
+                ("num", StandardScaler(), ["stars"]),
+            ]
         ),
         small_network(),
     ).fit(frame, y)
@@ -255,34 +258,38 @@ def test_grid_search_with_json_style_lists(labelled):
         make_pipeline(MultiHotVectorizer(), small_network(epochs=5)),
         {
             "multihotvectorizer__ngram_range": [[1, 1], [1, 2]],
-            "densenetworkclassifier__units": [8, 16],
+            "densenetworkclassifier__units": [8],
         },
         cv=2,
     ).fit(docs, y)
-    assert len(grid.cv_results_["params"]) == 4 and grid.best_score_ > 0.9
+    assert len(grid.cv_results_["params"]) == 2 and grid.best_score_ > 0.9
+    # a list-valued ngram_range fits (it used to be refused: NaN scores)
+    assert np.isfinite(grid.cv_results_["mean_test_score"]).all()
 
 
 def test_randomized_search(labelled):
     docs, y = labelled
     search = RandomizedSearchCV(
         make_pipeline(MultiHotVectorizer(), small_network(epochs=5)),
-        {"densenetworkclassifier__units": [4, 8, 16, 32], "multihotvectorizer__output":
-         ["multi_hot", "tfidf"]},
-        n_iter=3,
+        {
+            "densenetworkclassifier__units": [4, 8, 16, 32],
+            "multihotvectorizer__output": ["multi_hot", "tfidf"],
+        },
+        n_iter=2,
         cv=2,
         random_state=0,
     ).fit(docs, y)
-    assert len(search.cv_results_["params"]) == 3 and search.best_score_ > 0.9
+    assert len(search.cv_results_["params"]) == 2 and search.best_score_ > 0.9
 
 
 def test_halving_grid_search(labelled):
     docs, y = labelled
     search = HalvingGridSearchCV(
         make_pipeline(MultiHotVectorizer(), small_network(epochs=5)),
-        {"densenetworkclassifier__units": [4, 8, 16]},
+        {"densenetworkclassifier__units": [4, 16]},
         cv=2,
         factor=2,
-        min_resources=80,
+        min_resources=100,
         random_state=0,
     ).fit(docs, y)
     assert search.n_iterations_ >= 2 and search.best_score_ > 0.85
@@ -349,9 +356,10 @@ def test_same_seed_fits_in_overlapping_threads_are_identical(labelled):
         return small_network(dropout=0.2, random_state=seed).fit(X, y).predict_proba(X)
 
     ref = fit(0)
+    seeds = [0, 1, 0, 0]
     with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(fit, [0, 1, 0, 2, 0, 3]))
-    for seed, got in zip([0, 1, 0, 2, 0, 3], results):
+        results = list(pool.map(fit, seeds))
+    for seed, got in zip(seeds, results):
         if seed == 0:
             np.testing.assert_array_equal(got, ref)
         else:
@@ -397,7 +405,9 @@ def test_class_weight_never_changes_the_callers_sample_weight(labelled, dtype):
     first = clf.predict_proba(X)
     np.testing.assert_array_equal(weights, np.full(len(y), 2, dtype=dtype))
     # a second fit sees the same weights: the same network
-    np.testing.assert_array_equal(clf.fit(X, y, sample_weight=weights).predict_proba(X), first)
+    np.testing.assert_array_equal(
+        clf.fit(X, y, sample_weight=weights).predict_proba(X), first
+    )
     balanced = small_network(class_weight="balanced").fit(X, y, sample_weight=weights)
     assert balanced.score(X, y) > 0.9
 
