@@ -13,6 +13,7 @@ import pytest
 import scipy.sparse as sp
 import sklearn
 from joblib import parallel_config
+from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.decomposition import TruncatedSVD
@@ -25,6 +26,7 @@ from sklearn.experimental import enable_halving_search_cv  # noqa: F401
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.feature_selection import SelectKBest, chi2
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, make_scorer
 from sklearn.model_selection import (
     GridSearchCV,
     HalvingGridSearchCV,
@@ -425,25 +427,16 @@ def test_metadata_routing_of_sample_weight(labelled):
             .predict_proba(docs)[:, 1]
         )
         scores = cross_validate(
-            make_pipeline(MultiHotVectorizer(), clone_request(net)),
+            make_pipeline(MultiHotVectorizer(), clone(net)),
             docs,
             y,
             cv=2,
+            scoring=make_scorer(accuracy_score).set_score_request(sample_weight=True),
             params={"sample_weight": weights},
         )
     # the weights reached the network: everything leans positive
     assert weighted.mean() > plain.mean() + 0.05
     assert np.isfinite(scores["test_score"]).all()
-
-
-def clone_request(estimator):
-    from sklearn.base import clone
-
-    return (
-        clone(estimator)
-        .set_fit_request(sample_weight=True)
-        .set_score_request(sample_weight=True)
-    )
 
 
 def test_nb_weighting_names_its_features(labelled):
