@@ -26,16 +26,18 @@ APOSTROPHES = ("'", "\u2019", "\u2018", "\u00b4", "\u02bc")
 _ASCII_WORD = b"0123456789abcdefghijklmnopqrstuvwxyz_"
 
 
+def _word_char(code):
+    """Whether the code point ``code`` is a word character."""
+    return code == 0x5F or unicodedata.category(chr(code))[0] in "LMN"
+
+
+_is_word_char = functools.lru_cache(maxsize=1 << 16)(_word_char)
+
+
 @functools.cache
 def _word_code_points():
     """Boolean table over all code points: True for word characters."""
-    table = np.fromiter(
-        (unicodedata.category(chr(c))[0] in "LMN" for c in range(0x110000)),
-        dtype=bool,
-        count=0x110000,
-    )
-    table[ord("_")] = True
-    return table
+    return np.fromiter(map(_word_char, range(0x110000)), dtype=bool, count=0x110000)
 
 
 @functools.cache
@@ -134,7 +136,10 @@ def word_bytes(data):
             ((first & 0x07) << 18) | (b[1] << 12) | (b[2] << 6) | b[3],
         ),
     )
-    lead_is_word = _word_code_points()[np.minimum(code, 0x10FFFF)]
+    # a review holds few distinct non-ASCII characters: look each up once
+    # rather than build the table of all 1.1 million code points
+    distinct, inverse = np.unique(code, return_inverse=True)
+    lead_is_word = np.array([_is_word_char(int(c)) for c in distinct])[inverse]
     owner = np.cumsum(is_lead) - 1
     is_word[wide] = lead_is_word[np.maximum(owner, 0)] & (owner >= 0)
     return is_word
