@@ -19,18 +19,18 @@ MIN_STAMP := $(MIN_VENV)/.installed-stamp
 # the tests that say whether we work with scikit-learn, scikeras and Keras
 COMPAT_TESTS := tests/test_sklearn_interop.py tests/test_classifier.py
 
-.PHONY: demo test test-minimum lint bench install clean
+.PHONY: demo test test-minimum docs lint bench install clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test,dask]"
+	$(PY) -m pip install --quiet -e ".[test,dask,docs]"
 	touch $(STAMP)
 
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(PY) examples/seed_walkthrough.py
+	$(PY) examples/plot_seed_walkthrough.py
 
 test: $(STAMP)
 	$(PY) -m pytest
@@ -49,6 +49,11 @@ test-minimum: $(MIN_STAMP)
 		'keras', keras.__version__, 'tensorflow', tensorflow.__version__)"
 	$(MIN_VENV)/bin/python -m pytest $(COMPAT_TESTS)
 
+# the documentation site, warnings as errors; the gallery runs the examples
+# on a sample of SKLEARN_IMDB_EXAMPLE_LIMIT reviews (docs/conf.py)
+docs: $(STAMP)
+	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check sklearn_imdb tests examples benchmarks
 
@@ -56,4 +61,5 @@ bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) $(MIN_VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) $(MIN_VENV) build *.egg-info .pytest_cache \
+		docs/_build docs/generated docs/auto_examples

@@ -22,7 +22,7 @@ ANCHORS = [
 
 
 def run(models=None):
-    from sklearn_imdb.experiments import compare
+    from sklearn_imdb.model_selection import compare
 
     return compare(models, cv=0)
 

@@ -25,9 +25,9 @@ def _train(k):
 
 
 def fit(docs, y):
-    from sklearn_imdb.pipelines import make_pipeline
+    from sklearn_imdb.pipelines import named_pipeline
 
-    make_pipeline("seed-net").fit(docs, y)
+    named_pipeline("seed-net").fit(docs, y)
     return len(docs)
 
 
@@ -55,12 +55,12 @@ predict.prepare = _test
 def run(factors=(1, 2, 4)):
     from sklearn_imdb import fetch_imdb
     from sklearn_imdb.persistence import save_model
-    from sklearn_imdb.pipelines import make_pipeline
+    from sklearn_imdb.pipelines import named_pipeline
 
     train = fetch_imdb(subset="train")
     with tempfile.TemporaryDirectory() as tmp:
         path = save_model(
-            make_pipeline("seed-net").fit(train.data, train.target),
+            named_pipeline("seed-net").fit(train.data, train.target),
             os.path.join(tmp, "seed.skimdb"),
         )
         rows = []

@@ -25,7 +25,7 @@ CONFIGS = [
 
 
 def run(grid="seed", cv=3, limit=None, out=None, configs=None):
-    from sklearn_imdb.experiments import tune
+    from sklearn_imdb.model_selection import tune
 
     rows = []
     for name, kwargs in [CONFIGS[i] for i in configs or range(len(CONFIGS))]:

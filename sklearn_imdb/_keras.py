@@ -48,30 +48,7 @@ def import_keras():
         import tensorflow as tf
 
         tf.get_logger().setLevel("ERROR")
-    _apply_thread_limits(tf)
+    from .parallel import apply_tensorflow_threads
+
+    apply_tensorflow_threads(tf)
     return keras
-
-
-def _apply_thread_limits(tf):
-    """Honour TF_NUM_INTRAOP_THREADS / TF_NUM_INTEROP_THREADS explicitly.
-
-    Parallel searches set them so that each worker process uses its share
-    of the cores; applying them through ``tf.config`` makes them visible and
-    independent of how a TensorFlow build reads its environment.
-    """
-    for name, setter in (
-        (
-            "TF_NUM_INTRAOP_THREADS",
-            tf.config.threading.set_intra_op_parallelism_threads,
-        ),
-        (
-            "TF_NUM_INTEROP_THREADS",
-            tf.config.threading.set_inter_op_parallelism_threads,
-        ),
-    ):
-        value = os.environ.get(name, "")
-        if value.isdigit() and int(value) > 0:
-            try:
-                setter(int(value))
-            except RuntimeError:  # TensorFlow already started its thread pools
-                pass

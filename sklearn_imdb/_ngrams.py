@@ -16,7 +16,7 @@ import numpy as np
 
 from .tokenizer import standardize, word_bytes
 
-__all__ = ["hash_ngrams", "NGrams", "KeyTable", "HASH_SEEDS"]
+__all__ = ["HASH_SEEDS", "NGrams", "hash_ngrams"]
 
 # the seeds tried in turn at fit until no two kept terms share a key; the
 # check key of seed s uses seed s ^ _CHECK
@@ -54,8 +54,14 @@ class NGrams:
     """
 
     def __init__(
-        self, keys, docs, check_keys=None, blocks=None, text=None, starts=None,
-        ends=None
+        self,
+        keys,
+        docs,
+        check_keys=None,
+        blocks=None,
+        text=None,
+        starts=None,
+        ends=None,
     ):
         self.keys, self.docs, self.check_keys = keys, docs, check_keys
         # (n, first position in keys, first word of each n-gram or None for n=1)
@@ -99,8 +105,9 @@ class NGrams:
         return out.tobytes().decode("utf-8", "surrogatepass").split("\n")[:-1]
 
 
-def hash_ngrams(docs, ngram_range=(1, 1), keep_text=False, seed=HASH_SEEDS[0],
-                check=False):
+def hash_ngrams(
+    docs, ngram_range=(1, 1), keep_text=False, seed=HASH_SEEDS[0], check=False
+):
     """Key every word n-gram of ``docs``.
 
     Parameters
@@ -146,9 +153,7 @@ def hash_ngrams(docs, ngram_range=(1, 1), keep_text=False, seed=HASH_SEEDS[0],
         check_words[longer] = _word_keys(
             text, data.size, starts[longer], ends[longer], seed ^ _CHECK
         )
-        _, check_keys, _ = _ngram_keys(
-            check_words, word_docs, ngram_range, _CHECK_MULT
-        )
+        _, check_keys, _ = _ngram_keys(check_words, word_docs, ngram_range, _CHECK_MULT)
     if not keep_text:
         return NGrams(keys, docs_of, check_keys)
     return NGrams(keys, docs_of, check_keys, blocks, text, starts, ends)
@@ -216,61 +221,3 @@ def _word_keys(text, size, starts, ends, seed):
         longer = longer[left > 8]
         offset += 8
     return keys
-
-
-class KeyTable:
-    """Vectorised hash table from uint64 keys to their positions.
-
-    Open addressing with linear probing at a load factor of at most 1/4; both
-    building and looking up proceed in rounds over all pending keys at once,
-    so a lookup costs a few NumPy passes instead of a binary search per key.
-
-    Parameters
-    ----------
-    keys : ndarray of uint64
-        Distinct keys; ``find`` returns positions in this array.
-    """
-
-    _MULT = np.uint64(0x9E3779B97F4A7C15)
-
-    def __init__(self, keys):
-        keys = np.asarray(keys, dtype=np.uint64)
-        bits = max(4, int(np.ceil(np.log2(max(keys.size, 1) * 4))))
-        self._shift = np.uint64(64 - bits)
-        self._mask = (1 << bits) - 1
-        self._keys = np.zeros(1 << bits, dtype=np.uint64)
-        self._values = np.full(1 << bits, -1, dtype=np.int64)
-        pending = np.arange(keys.size)
-        slot = self._home(keys)
-        while pending.size:
-            free = self._values[slot] < 0
-            # of several keys wanting one free slot, the first takes it
-            cand = pending[free]
-            won_slots, first = np.unique(slot[free], return_index=True)
-            self._keys[won_slots] = keys[cand[first]]
-            self._values[won_slots] = cand[first]
-            placed = np.zeros(pending.size, dtype=bool)
-            placed[np.flatnonzero(free)[first]] = True
-            pending, slot = pending[~placed], (slot[~placed] + 1) & self._mask
-
-    def _home(self, keys):
-        home = keys * self._MULT
-        np.right_shift(home, self._shift, out=home)
-        return home.astype(np.int64)
-
-    def find(self, keys):
-        """Position of each key in the table's keys, -1 where absent."""
-        slot = self._home(keys)
-        values = self._values[slot]
-        hit = self._keys[slot] == keys
-        out = np.where(hit, values, -1)
-        # only keys whose home slot holds another key probe further
-        pending = np.flatnonzero(~hit & (values >= 0))
-        slot = (slot[pending] + 1) & self._mask
-        while pending.size:
-            values = self._values[slot]
-            hit = self._keys[slot] == keys[pending]
-            out[pending[hit]] = values[hit]
-            go_on = (values >= 0) & ~hit
-            pending, slot = pending[go_on], (slot[go_on] + 1) & self._mask
-        return out

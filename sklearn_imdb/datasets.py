@@ -9,17 +9,14 @@ fraction of a second.
 
 import logging
 import os
-import re
-import tarfile
-import tempfile
-import threading
-import zipfile
 from pathlib import Path
 
 import numpy as np
 from sklearn.datasets import fetch_file, get_data_home
 from sklearn.datasets._base import RemoteFileMetadata
 from sklearn.utils import Bunch, check_random_state
+
+from ._imdb_archive import SUBSETS, load_cache, read_source, write_cache
 
 __all__ = ["fetch_imdb", "describe", "ARCHIVE", "ARCHIVE_ENV"]
 
@@ -35,13 +32,7 @@ ARCHIVE_SIZE = 84_125_825
 ARCHIVE_ENV = "SKLEARN_IMDB_ARCHIVE"
 
 CACHE_NAME = "aclImdb_v1_labeled.npz"
-_CACHE_FORMAT = 1
-_SUBSETS = ("train", "test")
 _TARGET_NAMES = ["neg", "pos"]
-# Only regular files whose names match the dataset layout are ever read.
-_REVIEW = re.compile(r"aclImdb/(train|test)/(neg|pos)/(\d{1,9})_(\d{1,2})\.txt")
-_README = "aclImdb/README"
-_MAX_MEMBER_BYTES = 16 * 2**20
 
 
 def fetch_imdb(
@@ -141,11 +132,11 @@ def fetch_imdb(
     if home.exists() and not home.is_dir():
         raise ValueError(f"data_home {home} exists but is not a directory.")
     home.mkdir(parents=True, exist_ok=True)
-    cache = _load_cache(home / CACHE_NAME)
+    cache = load_cache(home / CACHE_NAME)
     if cache is None:
         source = _locate_source(home, download_if_missing, n_retries, delay)
-        cache = _read_source(source)
-        _write_cache(cache, home / CACHE_NAME)
+        cache = read_source(source)
+        write_cache(cache, home / CACHE_NAME)
         if source.parent == home and source.name == ARCHIVE.filename:
             source.unlink()  # the cache holds all we use of it
     return _make_bunch(cache, subset, return_X_y, as_frame, shuffle, random_state)
@@ -179,7 +170,7 @@ def describe(bunch, name="reviews"):
 
 
 def _make_bunch(cache, subset, return_X_y, as_frame, shuffle, random_state):
-    names = _SUBSETS if subset == "all" else (subset,)
+    names = SUBSETS if subset == "all" else (subset,)
     texts = [text for name in names for text in _decode(cache, name)]
     columns = {
         key: np.concatenate([cache[f"{name}_{key}"] for name in names])
@@ -233,175 +224,27 @@ def _locate_source(home, download_if_missing, n_retries, delay):
             f"is False. Download {ARCHIVE.url} and point the {ARCHIVE_ENV} "
             "environment variable at it (or at the extracted aclImdb/ folder)."
         )
-    logger.info("Downloading %s (%.0f MB) to %s", ARCHIVE.url, ARCHIVE_SIZE / 1e6, home)
-    with _DownloadProgress(home, ARCHIVE.filename, ARCHIVE_SIZE):
-        try:
-            return fetch_file(
-                ARCHIVE.url,
-                folder=home,
-                local_filename=ARCHIVE.filename,
-                sha256=ARCHIVE.checksum,
-                n_retries=n_retries,
-                delay=delay,
-            )
-        except OSError as exc:
-            raise OSError(
-                f"Could not download the IMDB dataset from {ARCHIVE.url}: {exc}. "
-                f"Without internet access, set {ARCHIVE_ENV} to a local copy."
-            ) from exc
-
-
-class _DownloadProgress:
-    """Log how far a download into ``folder`` has got, every few seconds.
-
-    ``sklearn.datasets.fetch_file`` downloads into a temporary
-    ``<filename>.part_*`` file before checking and renaming it; this watches
-    that file grow from a background thread.
-    """
-
-    def __init__(self, folder, filename, total, interval=2.0):
-        self.folder, self.pattern = Path(folder), f"{filename}.part_*"
-        self.total, self.interval = total, interval
-        self._done = threading.Event()
-
-    def __enter__(self):
-        self._thread = threading.Thread(target=self._watch, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self._done.set()
-        self._thread.join()
-
-    def _watch(self):
-        while not self._done.wait(self.interval):
-            sizes = [
-                p.stat().st_size for p in self.folder.glob(self.pattern) if p.exists()
-            ]
-            if sizes:
-                done = max(sizes)
-                logger.info(
-                    "Downloaded %5.1f%% (%.1f of %.1f MB)",
-                    100 * done / self.total,
-                    done / 1e6,
-                    self.total / 1e6,
-                )
-
-
-def _read_source(path):
-    """Read the labelled reviews of an archive or an extracted directory."""
-    logger.info("Reading IMDB reviews from %s", path)
-    reviews = {name: [] for name in _SUBSETS}
-    readme = b""
-    if path.is_dir():
-        root = path if (path / "train").is_dir() else path / "aclImdb"
-        for name, data in _iter_directory(root):
-            readme = _collect(reviews, name, data, readme)
-    else:
-        try:
-            with tarfile.open(path, mode="r|*") as archive:
-                for member in archive:
-                    if not member.isreg():
-                        continue  # links, devices and folders are never read
-                    if member.name != _README and not _REVIEW.fullmatch(member.name):
-                        continue
-                    if member.size > _MAX_MEMBER_BYTES:
-                        raise ValueError(f"member {member.name} is too large")
-                    data = archive.extractfile(member).read()
-                    readme = _collect(reviews, member.name, data, readme)
-        except (tarfile.TarError, EOFError, OSError, ValueError) as exc:
-            raise ValueError(
-                f"{path} is not a readable IMDB archive ({type(exc).__name__}: "
-                f"{exc or 'truncated'})."
-            ) from exc
-    for name in _SUBSETS:
-        if not reviews[name]:
-            raise ValueError(
-                f"{path} holds no {name} reviews: expected files named like "
-                f"aclImdb/{name}/pos/123_8.txt."
-            )
-    return _pack(reviews, readme)
-
-
-def _iter_directory(root):
-    readme = root / "README"
-    if readme.is_file():
-        yield _README, readme.read_bytes()
-    for split in _SUBSETS:
-        for label in _TARGET_NAMES:
-            folder = root / split / label
-            if not folder.is_dir():
-                continue
-            for entry in os.scandir(folder):
-                name = f"aclImdb/{split}/{label}/{entry.name}"
-                if entry.is_file(follow_symlinks=False) and _REVIEW.fullmatch(name):
-                    yield name, Path(entry.path).read_bytes()
-
-
-def _collect(reviews, name, data, readme):
-    if name == _README:
-        return data
-    split, label, review_id, rating = _REVIEW.fullmatch(name).groups()
-    text = data.decode("utf-8", errors="replace")
-    reviews[split].append((label == "pos", int(review_id), int(rating), text))
-    return readme
-
-
-def _pack(reviews, readme):
-    """Arrays for the cache: one UTF-8 blob and offsets per split."""
-    arrays = {"format": np.array(_CACHE_FORMAT), "descr": _bytes_array(readme)}
-    for name, rows in reviews.items():
-        rows.sort(key=lambda row: row[:2])  # negatives first, then by id
-        encoded = [row[3].encode("utf-8") for row in rows]
-        offsets = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum([len(text) for text in encoded], out=offsets[1:])
-        arrays[f"{name}_text"] = _bytes_array(b"".join(encoded))
-        arrays[f"{name}_offsets"] = offsets
-        arrays[f"{name}_target"] = np.array([row[0] for row in rows], dtype=np.int8)
-        arrays[f"{name}_review_id"] = np.array([row[1] for row in rows], np.int32)
-        arrays[f"{name}_rating"] = np.array([row[2] for row in rows], dtype=np.int8)
-    return arrays
-
-
-def _bytes_array(data):
-    return np.frombuffer(data, dtype=np.uint8)
-
-
-# -- the cache ----------------------------------------------------------------
-
-
-def _write_cache(arrays, path):
-    """Write atomically: a temporary file in the same folder, then a rename."""
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    # sklearn's fetch_file reports no progress: say what is coming, and when
+    # it is done
+    logger.info(
+        "Downloading %s (%.0f MB) to %s; this may take a minute",
+        ARCHIVE.url,
+        ARCHIVE_SIZE / 1e6,
+        home,
+    )
     try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    logger.info("Cached the IMDB dataset in %s", path)
-
-
-def _load_cache(path):
-    """The cached arrays, or None when there is no valid cache."""
-    if not path.is_file():
-        return None
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {key: npz[key] for key in npz.files}
-        if int(arrays["format"]) != _CACHE_FORMAT:
-            raise ValueError(f"cache format {int(arrays['format'])}")
-        for name in _SUBSETS:
-            offsets = arrays[f"{name}_offsets"]
-            if offsets[-1] != arrays[f"{name}_text"].size:
-                raise ValueError("offsets do not match the text")
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        logger.warning(
-            "Ignoring the unreadable cache %s (%s): rebuilding it.", path, exc
+        path = fetch_file(
+            ARCHIVE.url,
+            folder=home,
+            local_filename=ARCHIVE.filename,
+            sha256=ARCHIVE.checksum,
+            n_retries=n_retries,
+            delay=delay,
         )
-        return None
-    return arrays
+    except OSError as exc:
+        raise OSError(
+            f"Could not download the IMDB dataset from {ARCHIVE.url}: {exc}. "
+            f"Without internet access, set {ARCHIVE_ENV} to a local copy."
+        ) from exc
+    logger.info("Downloaded and verified %s", path)
+    return path

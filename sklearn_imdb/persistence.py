@@ -1,10 +1,13 @@
 """Save and load fitted pipelines without pickle.
 
 A model file is a zip archive holding ``manifest.json`` (the steps and their
-parameters), the vectorizer's vocabulary as JSON, linear models' coefficients
-as ``.npy`` arrays (read with ``allow_pickle=False``) and the network in
-Keras' ``.keras`` format (read with ``safe_mode=True``). Loading a file never
-runs code from it; a damaged or tampered file raises ``ValueError``.
+parameters), the vectorizer's vocabulary as JSON, and every fitted array as
+``.npy`` (read with ``allow_pickle=False``): linear models' coefficients and
+the network's weights. The network is rebuilt in code by
+:func:`sklearn_imdb.network.build_network` from its stored parameters, which
+are validated (and the weights' shapes checked) before anything is built:
+nothing in a file reaches Keras' deserializer or pickle. A damaged or
+tampered file raises ``ValueError``.
 
 Pickle and joblib keep working on every estimator of this package, but only
 load pickles you trust: unpickling runs arbitrary code.
@@ -13,22 +16,22 @@ load pickles you trust: unpickling runs arbitrary code.
 import hashlib
 import io
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from ._ngrams import HASH_SEEDS, KeyTable, hash_ngrams
+from ._files import atomic_write
+from ._ngrams import HASH_SEEDS, hash_ngrams
 from .vectorizer import MultiHotVectorizer
 
 __all__ = ["save_model", "load_model"]
 
 FORMAT = "sklearn-imdb-model"
-VERSION = 1
+VERSION = 2
 _MAX_MEMBER_BYTES = 1 << 30
 
 # linear models and naive Bayes: the fitted arrays they predict with, the
@@ -76,20 +79,9 @@ def save_model(pipeline, path):
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in members.items()}
     members["checksums.json"] = json.dumps(digests, indent=1).encode()
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(
-        prefix=path.name + ".", suffix=".tmp", dir=path.parent or "."
-    )
-    try:
-        with (
-            os.fdopen(fd, "wb") as f,
-            zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf,
-        ):
-            for name, data in members.items():
-                zf.writestr(name, data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
     return path
 
 
@@ -162,15 +154,20 @@ def _dump_step(step, prefix, members):
             members[f"{prefix}.idf.npy"] = _npy(step.idf_)
         return {"kind": kind}
     if kind == "DenseNetworkClassifier":
-        members[f"{prefix}.keras"] = _keras_bytes(step.model_)
+        weights = step.model_.get_weights()
+        for k, array in enumerate(weights):
+            members[f"{prefix}.weight{k}.npy"] = _npy(array)
         members[f"{prefix}.classes.npy"] = _npy(_plain(step.classes_))
-        params = {k: v for k, v in step.get_params().items() if _jsonable(v)}
-        return {"kind": kind, "params": params}
+        return {
+            "kind": kind,
+            "params": _params(step),
+            "n_features": int(step.n_features_in_),
+            "sparse": bool(step.X_sparse_),
+        }
     if kind in _ARRAYS:
         for attr in _ARRAYS[kind]:
             members[f"{prefix}.{attr}.npy"] = _npy(_plain(getattr(step, attr)))
-        params = {k: v for k, v in step.get_params().items() if _jsonable(v)}
-        return {"kind": kind, "params": params}
+        return {"kind": kind, "params": _params(step)}
     raise TypeError(f"save_model cannot store a {kind} step.")
 
 
@@ -237,7 +234,7 @@ def _load_vectorizer(prefix, members):
     vec.hash_seed_ = state["hash_seed"]
     if vec.hash_seed_ not in HASH_SEEDS:
         raise ValueError(f"unknown hash seed {vec.hash_seed_!r}")
-    vec._table = KeyTable(_term_keys(terms, vec.hash_seed_))
+    vec._table = pd.Index(_term_keys(terms, vec.hash_seed_))
     return vec
 
 
@@ -257,22 +254,45 @@ def _term_keys(terms, seed):
 
 
 def _load_network(spec, prefix, members):
-    from .classifier import DenseNetworkClassifier, keras
+    import scipy.sparse as sp
 
-    clf = DenseNetworkClassifier(**spec["params"])
-    with tempfile.TemporaryDirectory() as tmp:
-        model_path = Path(tmp) / "network.keras"
-        model_path.write_bytes(members[f"{prefix}.keras"])
-        model = keras.saving.load_model(model_path, safe_mode=True, compile=False)
-    clf._restore(model, _load_npy(members[f"{prefix}.classes.npy"]))
+    from .classifier import DenseNetworkClassifier
+    from .network import weight_shapes
+
+    params = spec["params"]
+    allowed = set(DenseNetworkClassifier._parameter_constraints)
+    unknown = [
+        k for k in params if k not in allowed and not k.startswith("optimizer__")
+    ]
+    if unknown:
+        raise ValueError(f"unknown network parameter {unknown[0]!r}")
+    clf = DenseNetworkClassifier(**params)
+    clf._validate_params()  # InvalidParameterError (a ValueError) names the value
+    n_features, sparse = spec["n_features"], spec["sparse"]
+    if type(n_features) is not int or n_features < 1 or type(sparse) is not bool:
+        raise ValueError("the network's input size or kind is invalid")
+    classes = _load_npy(members[f"{prefix}.classes.npy"])
+    if classes.ndim != 1 or classes.size < 2 or np.unique(classes).size < classes.size:
+        raise ValueError("the network's classes are invalid")
+    shapes = weight_shapes(
+        n_features, classes.size, hidden_layers=clf.hidden_layers, units=clf.units
+    )
+    names = sorted(m for m in members if m.startswith(f"{prefix}.weight"))
+    weights = [_load_npy(members[f"{prefix}.weight{k}.npy"]) for k in range(len(names))]
+    # checked before anything is built: the shapes follow from the parameters,
+    # so a claimed size beyond the arrays actually stored is refused here
+    if [w.shape for w in weights] != shapes or any(
+        w.dtype != np.float32 for w in weights
+    ):
+        raise ValueError("the network's weights do not match its architecture")
+    empty = (
+        sp.csr_matrix((classes.size, n_features), dtype=np.float32)
+        if sparse
+        else np.zeros((classes.size, n_features), dtype=np.float32)
+    )
+    clf.initialize(empty, classes)  # builds the network through network.py
+    clf.model_.set_weights(weights)
     return clf
-
-
-def _keras_bytes(model):
-    with tempfile.TemporaryDirectory() as tmp:
-        model_path = Path(tmp) / "network.keras"
-        model.save(model_path)
-        return model_path.read_bytes()
 
 
 def _npy(array):
@@ -285,9 +305,16 @@ def _load_npy(data):
     return np.load(io.BytesIO(data), allow_pickle=False)
 
 
-def _jsonable(value):
-    try:
-        json.dumps(value)
-    except (TypeError, ValueError):
-        return False
-    return True
+def _params(step):
+    """The step's parameters as JSON values, or an error naming one that is not."""
+    params = step.get_params(deep=False)
+    for name, value in params.items():
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"save_model cannot store {type(step).__name__}'s parameter "
+                f"{name}={value!r:.60}: only JSON values (numbers, strings, lists, "
+                "dicts) can be saved; set it to a plain value first."
+            ) from None
+    return params

@@ -5,10 +5,10 @@ names, as in any scikit-learn pipeline: ``vec__num_words``, ``clf__units``.
 
 Examples
 --------
->>> from sklearn_imdb.pipelines import available_pipelines, make_pipeline
+>>> from sklearn_imdb.pipelines import available_pipelines, named_pipeline
 >>> "seed-net" in available_pipelines()
 True
->>> make_pipeline("logreg", clf__C=1.0).named_steps["clf"].C
+>>> named_pipeline("logreg", clf__C=1.0).named_steps["clf"].C
 1.0
 """
 
@@ -22,7 +22,7 @@ from sklearn.svm import LinearSVC
 from .nb_weighting import NBFeatureWeighter
 from .vectorizer import MultiHotVectorizer
 
-__all__ = ["available_pipelines", "describe_pipeline", "make_pipeline"]
+__all__ = ["available_pipelines", "describe_pipeline", "named_pipeline"]
 
 
 def _network(**params):
@@ -152,7 +152,7 @@ def available_pipelines():
     Returns
     -------
     names : list of str
-        Names accepted by :func:`make_pipeline`.
+        Names accepted by :func:`named_pipeline`.
     """
     return list(_PIPELINES)
 
@@ -173,7 +173,7 @@ def describe_pipeline(name):
     return _PIPELINES[_check_name(name)][1]
 
 
-def make_pipeline(name, **params):
+def named_pipeline(name, **params):
     """A fresh, unfitted pipeline by name.
 
     Parameters

@@ -63,7 +63,7 @@ def _history_of(obj):
 
 
 def plot_comparison(table, *, path=None, title=None):
-    """Bar chart of a :func:`~sklearn_imdb.experiments.compare` table.
+    """Bar chart of a :func:`~sklearn_imdb.model_selection.compare` table.
 
     Parameters
     ----------

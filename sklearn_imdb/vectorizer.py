@@ -2,22 +2,21 @@
 
 import numbers
 import os
-from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.preprocessing import normalize
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._ngrams import HASH_SEEDS, KeyTable, hash_ngrams
+from ._documents import check_documents, flatten_ids
+from ._ngrams import HASH_SEEDS, hash_ngrams
+from ._vocabulary import chunks, count_checked, count_matrix, top_terms
 
 __all__ = ["MultiHotVectorizer"]
-
-# documents tokenised at once by one thread: bounds the memory of a transform
-_CHUNK_DOCS = 4096
 
 
 class MultiHotVectorizer(TransformerMixin, BaseEstimator):
@@ -153,7 +152,7 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
                 f"dtype={np.dtype(self.dtype).name}: the weights would be "
                 "truncated to zero."
             )
-        docs, input_type = _check_documents(raw_documents)
+        docs, input_type = check_documents(raw_documents)
         if not docs:
             raise ValueError("Cannot fit on an empty corpus: no documents given.")
         if input_type == "ids" and tuple(self.ngram_range) != (1, 1):
@@ -163,14 +162,14 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
             )
         self.input_type_ = input_type
         if input_type == "ids":
-            ids, rows = _flatten_ids(docs)
+            ids, rows = flatten_ids(docs)
             n = ids.max() + 1 if ids.size else 0
             n = n if self.num_words is None else self.num_words
             if n == 0:
                 raise ValueError("Empty vocabulary: every token-id sequence is empty.")
             self.vocabulary_ = {f"token_{j}": j for j in range(n)}
             self.n_features_out_ = n
-            counts = _count_matrix(rows, ids, len(docs), n)
+            counts = count_matrix(rows, ids, len(docs), n)
         else:
             counts = self._fit_text(docs)
         self.idf_ = None
@@ -186,21 +185,21 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
         independent key: if two distinct terms shared a key, the fit is done
         again with the next seed rather than merge them into one column.
         """
-        chunks = _chunks(docs)
+        parts = chunks(docs)
         for seed in HASH_SEEDS:
             grams = self._map(
                 lambda chunk: hash_ngrams(
                     chunk, self.ngram_range, keep_text=True, seed=seed, check=True
                 ),
-                chunks,
+                parts,
             )
             if not any(g.keys.size for g in grams):
                 raise ValueError("Empty vocabulary: the documents contain no words.")
-            names, keys, check_keys = _top_terms(grams, self.num_words)
-            table = KeyTable(keys)
+            names, keys, check_keys = top_terms(grams, self.num_words)
+            table = pd.Index(keys)
             counted = self._map(
-                lambda part: _count_checked(table, check_keys, *part),
-                list(zip(grams, map(len, chunks))),
+                lambda part: count_checked(table, check_keys, *part),
+                list(zip(grams, map(len, parts))),
             )
             clash = next((c for _, c in counted if c is not None), None)
             if clash is None:
@@ -232,14 +231,12 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
             The encoded documents (CSR).
         """
         check_is_fitted(self)
-        docs, input_type = _check_documents(raw_documents, expected=self.input_type_)
+        docs, input_type = check_documents(raw_documents, expected=self.input_type_)
         if input_type == "ids":
-            ids, rows = _flatten_ids(docs)
-            counts = _count_matrix(rows, ids, len(docs), self.n_features_out_)
+            ids, rows = flatten_ids(docs)
+            counts = count_matrix(rows, ids, len(docs), self.n_features_out_)
         else:
-            counts = sp.vstack(
-                self._map(self._count_chunk, _chunks(docs)), format="csr"
-            )
+            counts = sp.vstack(self._map(self._count_chunk, chunks(docs)), format="csr")
         return self._finish(counts)
 
     def inverse_transform(self, X):
@@ -322,8 +319,8 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
     def _count_chunk(self, docs):
         """Count matrix of one chunk of documents over the vocabulary."""
         grams = hash_ngrams(docs, self.ngram_range, seed=self.hash_seed_)
-        cols = self._table.find(grams.keys)
-        return _count_matrix(grams.docs, cols, len(docs), self.n_features_out_)
+        cols = self._table.get_indexer(grams.keys)
+        return count_matrix(grams.docs, cols, len(docs), self.n_features_out_)
 
     def _n_threads(self):
         if self.n_jobs is None:
@@ -340,179 +337,3 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
                 counts.multiply(self.idf_).tocsr(), norm="l2", copy=False
             )
         return counts.astype(self.dtype, copy=False)
-
-
-def _check_documents(raw_documents, expected=None):
-    """The documents as a list, and whether they are text or token ids."""
-    if isinstance(raw_documents, (str, bytes)):
-        raise ValueError(
-            "Iterable over raw text documents expected, string object received."
-        )
-    if (
-        not isinstance(raw_documents, Iterable)
-        or hasattr(raw_documents, "shape")
-        and (getattr(raw_documents, "ndim", 1) != 1)
-    ):
-        raise ValueError(
-            "Expected a 1-D iterable of documents (a list of str or of token-id "
-            f"sequences), got {type(raw_documents).__name__}"
-            + (
-                f" of shape {raw_documents.shape}."
-                if hasattr(raw_documents, "shape")
-                else "."
-            )
-        )
-    docs = list(raw_documents)
-    if not docs:
-        return docs, expected or "text"
-    input_type = expected
-    if input_type is None:
-        # text as soon as one document is text; a token-id sequence among
-        # text documents is an error of its own (the rest say what they are)
-        is_text = [isinstance(doc, str) for doc in docs]
-        input_type = "text" if any(is_text) else "ids"
-        if input_type == "text" and not all(is_text):
-            seq = next(
-                (i for i, doc in enumerate(docs)
-                 if not is_text[i] and isinstance(doc, Iterable)),
-                None,
-            )
-            if seq is not None:
-                text = is_text.index(True)
-                raise TypeError(
-                    f"Document {text} is {_describe(docs[text])} but document "
-                    f"{seq} is {_describe(docs[seq])}: give either text for "
-                    "every document or token-id sequences for every document."
-                )
-    if input_type == "text":
-        for i, doc in enumerate(docs):
-            if type(doc) is not str and not isinstance(doc, str):
-                raise TypeError(
-                    f"Document {i} is {_describe(doc)}, not a string: every "
-                    "document must be text (or, for all of them, a sequence of "
-                    "token ids)."
-                )
-    else:
-        for i, doc in enumerate(docs):
-            if isinstance(doc, (str, bytes)) or not isinstance(doc, Iterable):
-                raise TypeError(
-                    f"Document {i} is {_describe(doc)}, not a sequence of token "
-                    "ids"
-                    + (
-                        " (this vectorizer was fitted on token ids)."
-                        if expected
-                        else "."
-                    )
-                )
-    return docs, input_type
-
-
-def _describe(value):
-    if value is None:
-        return "None"
-    if isinstance(value, float) and np.isnan(value):
-        return "NaN"
-    return f"a {type(value).__name__} ({value!r:.40})"
-
-
-def _flatten_ids(docs):
-    """Token ids of all documents, concatenated, and each id's document."""
-    arrays = [np.asarray(doc) for doc in docs]
-    for i, a in enumerate(arrays):
-        if a.ndim != 1 or (a.size and a.dtype.kind not in "iu"):
-            if a.ndim == 1 and a.dtype.kind == "f" and np.all(a == np.round(a)):
-                continue
-            raise TypeError(
-                f"Document {i} is not a sequence of integer token ids "
-                f"(dtype {a.dtype}, {a.ndim} dimensions)."
-            )
-    lengths = np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
-    ids = np.concatenate(arrays).astype(np.int64) if arrays else np.empty(0, np.int64)
-    if ids.size and ids.min() < 0:
-        bad = int(np.searchsorted(np.cumsum(lengths), np.argmax(ids < 0), side="right"))
-        raise ValueError(f"Document {bad} has a negative token id: ids must be >= 0.")
-    rows = np.repeat(np.arange(len(arrays)), lengths)
-    return ids, rows
-
-
-def _chunks(docs):
-    """Split ``docs`` into pieces small enough to bound memory, at least two."""
-    n_chunks = max(2, -(-len(docs) // _CHUNK_DOCS))
-    bounds = np.linspace(0, len(docs), n_chunks + 1).astype(int)
-    return [docs[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a] or [docs]
-
-
-def _count_checked(table, check_keys, grams, n_rows):
-    """Count matrix of one chunk, and the first clash of two terms' keys.
-
-    A clash is an occurrence whose key is a kept term's but whose check key
-    is not: returned as (its text, its column), else None.
-    """
-    cols = table.find(grams.keys)
-    hit = np.flatnonzero(cols >= 0)
-    clash = np.flatnonzero(grams.check_keys[hit] != check_keys[cols[hit]])
-    found = None
-    if clash.size:
-        position = hit[clash[0]]
-        found = (grams.names([position])[0], int(cols[position]))
-    return _count_matrix(grams.docs, cols, n_rows, check_keys.size), found
-
-
-def _top_terms(grams, num_words):
-    """Names, keys and check keys of the ``num_words`` most frequent keys.
-
-    Ties are broken by key, so that two fits on the same data give the same
-    columns.
-    """
-    unique, counts = _merge_counts(
-        [np.unique(g.keys, return_counts=True) for g in grams]
-    )
-    order = np.lexsort((unique, -counts))[:num_words]
-    keys = unique[order]
-    names, check_keys = _names_of(keys, grams)
-    return names, keys, check_keys
-
-
-def _merge_counts(parts):
-    """Sum per-chunk (unique keys, counts) into one sorted pair."""
-    if len(parts) == 1:
-        return parts[0]
-    keys = np.concatenate([k for k, _ in parts])
-    counts = np.concatenate([c for _, c in parts])
-    order = np.argsort(keys, kind="stable")
-    keys, counts = keys[order], counts[order]
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    return keys[starts], np.add.reduceat(counts, starts)
-
-
-def _names_of(keys, grams):
-    """The text and check key of each key, from its first chunk that holds it."""
-    table = KeyTable(keys)
-    names = np.empty(keys.size, dtype=object)
-    check_keys = np.zeros(keys.size, dtype=np.uint64)
-    missing = np.arange(keys.size)
-    for chunk in grams:
-        pos = table.find(chunk.keys)
-        hit = np.flatnonzero(pos >= 0)
-        where = np.full(keys.size, -1, dtype=np.int64)
-        where[pos[hit]] = hit
-        found = missing[where[missing] >= 0]
-        names[found] = chunk.names(where[found])
-        check_keys[found] = chunk.check_keys[where[found]]
-        missing = missing[where[missing] < 0]
-        if not missing.size:
-            break
-    return names.tolist(), check_keys
-
-
-def _count_matrix(rows, cols, n_rows, n_cols):
-    """CSR matrix of how often each (row, col) pair occurs (cols < 0 dropped)."""
-    keep = (cols >= 0) & (cols < n_cols)
-    flat = rows[keep] * np.int64(n_cols) + cols[keep]
-    flat, counts = np.unique(flat, return_counts=True)
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(np.bincount(flat // n_cols, minlength=n_rows), out=indptr[1:])
-    indices = (flat % n_cols).astype(np.int32)
-    return sp.csr_matrix(
-        (counts.astype(np.float64), indices, indptr), shape=(n_rows, n_cols)
-    )

@@ -17,7 +17,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_imdb import DenseNetworkClassifier, MultiHotVectorizer, plot_history
-from sklearn_imdb.classifier import _hold_out
+from sklearn_imdb._training_data import hold_out
 
 from .conftest import NEGATIVE, NEUTRAL, POSITIVE, small_network
 
@@ -144,7 +144,7 @@ def test_history_validation_and_plot(features, tmp_path):
 def test_hold_out_is_shuffled_and_stratified():
     X = sp.csr_matrix(np.arange(100, dtype=np.float32).reshape(100, 1))
     y = np.repeat([0.0, 1.0], 50).reshape(-1, 1)
-    X_fit, y_fit, _, (X_val, y_val) = _hold_out(X, y, None, 0.2, seed=0)
+    X_fit, y_fit, _, (X_val, y_val) = hold_out(X, y, None, 0.2, seed=0)
     assert X_fit.shape[0] == 80 and X_val.shape[0] == 20
     assert y_val.mean() == 0.5  # both classes, in proportion
     assert not np.array_equal(X_val.toarray().ravel(), np.arange(80, 100))

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from sklearn_imdb.persistence import load_model, save_model
-from sklearn_imdb.pipelines import make_pipeline
+from sklearn_imdb.pipelines import named_pipeline
 
 from .conftest import synthetic_reviews
 
@@ -17,7 +17,7 @@ LABELS = np.array([r[1] for r in ROWS])  # string labels: "neg" / "pos"
 
 
 def fitted(name, **params):
-    return make_pipeline(name, **params).fit(DOCS, LABELS)
+    return named_pipeline(name, **params).fit(DOCS, LABELS)
 
 
 @pytest.mark.parametrize(
@@ -109,7 +109,7 @@ def test_unsupported_or_unfitted(tmp_path):
     from sklearn_imdb import MultiHotVectorizer
 
     with pytest.raises(NotFittedError):
-        save_model(make_pipeline("logreg"), tmp_path / "a.skimdb")
+        save_model(named_pipeline("logreg"), tmp_path / "a.skimdb")
     forest = Pipeline(
         [("vec", MultiHotVectorizer()), ("clf", RandomForestClassifier(n_estimators=2))]
     ).fit(DOCS, LABELS)
@@ -118,3 +118,139 @@ def test_unsupported_or_unfitted(tmp_path):
     assert not list(tmp_path.iterdir())  # nothing half-written
     with pytest.raises(TypeError, match="expects a fitted Pipeline"):
         save_model(object(), tmp_path / "c.skimdb")
+
+
+# -- crafted files: valid checksums, hostile content ------------------------------
+
+
+def _craft(path, member, change):
+    """Rewrite ``member`` and recompute the checksums, as an attacker would."""
+    import hashlib
+
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    members[member] = change(members[member])
+    members.pop("checksums.json")
+    digests = {n: hashlib.sha256(d).hexdigest() for n, d in members.items()}
+    members["checksums.json"] = json.dumps(digests).encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+def _manifest_change(edit):
+    def change(data):
+        manifest = json.loads(data)
+        edit(manifest["steps"][1])
+        return json.dumps(manifest).encode()
+
+    return change
+
+
+def _npy_bytes(array, allow_pickle=False):
+    import io
+
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=allow_pickle)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def network_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("model") / "net.skimdb"
+    save_model(fitted("seed-net", clf__epochs=2), path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "member, change, match",
+    [
+        (
+            "manifest.json",
+            _manifest_change(lambda s: s["params"].update(units="16")),
+            "units",
+        ),
+        (
+            "manifest.json",
+            _manifest_change(lambda s: s["params"].update(units=10**9)),
+            "do not match its architecture",
+        ),
+        (
+            "manifest.json",
+            _manifest_change(lambda s: s["params"].update(build_fn="os.system")),
+            "unknown network parameter",
+        ),
+        (
+            "manifest.json",
+            _manifest_change(lambda s: s.update(kind="LambdaLayer")),
+            "unknown step kind",
+        ),
+        (
+            "manifest.json",
+            _manifest_change(lambda s: s.update(n_features="10000")),
+            "input size",
+        ),
+        (
+            "step1.weight0.npy",
+            lambda b: _npy_bytes(np.zeros((3, 3), np.float32)),
+            "do not match its architecture",
+        ),
+        (
+            "step1.weight1.npy",
+            lambda b: _npy_bytes(np.zeros(16, np.float64)),
+            "do not match its architecture",
+        ),
+        (
+            "step1.classes.npy",
+            lambda b: _npy_bytes(np.array([object(), 1], dtype=object), True),
+            "pickle",
+        ),
+    ],
+    ids=[
+        "string units",
+        "huge units",
+        "unknown parameter",
+        "unknown step",
+        "string size",
+        "weight shape",
+        "weight dtype",
+        "object npy",
+    ],
+)
+def test_crafted_network_files_are_refused(
+    network_file, tmp_path, member, change, match
+):
+    path = tmp_path / "crafted.skimdb"
+    path.write_bytes(network_file.read_bytes())
+    _craft(path, member, change)
+    with pytest.raises(ValueError, match=match):
+        load_model(path)
+
+
+def test_loading_never_reaches_the_keras_deserializer(network_file, monkeypatch):
+    import keras
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("Keras' deserializer was called")
+
+    for module, name in [
+        (keras.saving, "load_model"),
+        (keras.saving, "deserialize_keras_object"),
+        (keras.models, "model_from_json"),
+        (keras.models, "load_model"),
+    ]:
+        monkeypatch.setattr(module, name, refuse)
+    loaded = load_model(network_file)
+    original = fitted("seed-net", clf__epochs=2)
+    np.testing.assert_array_equal(
+        loaded.predict_proba(DOCS), original.predict_proba(DOCS)
+    )
+
+
+def test_parameters_that_json_cannot_hold_are_named(tmp_path):
+    import keras
+
+    pipe = fitted("seed-net", clf__epochs=1, clf__callbacks=[keras.callbacks.History()])
+    with pytest.raises(TypeError, match="parameter callbacks="):
+        save_model(pipe, tmp_path / "m.skimdb")
+    assert not list(tmp_path.iterdir())

@@ -2,7 +2,11 @@ import numpy as np
 import pytest
 from sklearn.base import is_classifier
 
-from sklearn_imdb.pipelines import available_pipelines, describe_pipeline, make_pipeline
+from sklearn_imdb.pipelines import (
+    available_pipelines,
+    describe_pipeline,
+    named_pipeline,
+)
 
 from .conftest import synthetic_reviews
 
@@ -27,7 +31,7 @@ def test_named_pipelines_are_available():
 def test_each_pipeline_learns_from_text(name):
     rows = synthetic_reviews(40, "train")
     docs, y = [r[4] for r in rows], np.array([r[1] == "pos" for r in rows], int)
-    pipe = make_pipeline(name)
+    pipe = named_pipeline(name)
     if name in ("seed-net", "nb-net"):  # tiny data: more, smaller steps
         pipe.set_params(clf__epochs=15, clf__batch_size=16)
     assert is_classifier(pipe)
@@ -39,13 +43,13 @@ def test_each_pipeline_learns_from_text(name):
 
 
 def test_make_pipeline_sets_parameters_and_is_fresh():
-    a = make_pipeline("logreg", clf__C=3.0, vec__num_words=500)
+    a = named_pipeline("logreg", clf__C=3.0, vec__num_words=500)
     assert a.named_steps["clf"].C == 3.0 and a.named_steps["vec"].num_words == 500
-    assert make_pipeline("logreg").named_steps["clf"].C == 0.1
+    assert named_pipeline("logreg").named_steps["clf"].C == 0.1
 
 
 def test_unknown_names_and_parameters():
     with pytest.raises(ValueError, match="Did you mean 'logreg'"):
-        make_pipeline("logreq")
+        named_pipeline("logreq")
     with pytest.raises(ValueError, match="Invalid parameter"):
-        make_pipeline("logreg", clf__nope=1)
+        named_pipeline("logreg", clf__nope=1)

@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from sklearn_imdb import fetch_imdb
 from sklearn_imdb.batching import iter_predictions, predict_in_batches
 from sklearn_imdb.datasets import CACHE_NAME
-from sklearn_imdb.pipelines import make_pipeline
+from sklearn_imdb.pipelines import named_pipeline
 
 from .conftest import synthetic_reviews
 
@@ -26,7 +26,7 @@ Y = np.array([r[1] == "pos" for r in ROWS], dtype=int)
 
 @pytest.fixture(scope="module")
 def net():
-    return make_pipeline("seed-net", clf__epochs=15, clf__batch_size=16).fit(DOCS, Y)
+    return named_pipeline("seed-net", clf__epochs=15, clf__batch_size=16).fit(DOCS, Y)
 
 
 # -- bad input: one row per case, through the whole pipeline ------------------
@@ -57,7 +57,7 @@ BAD_FITS = [
 )
 def test_bad_training_input_through_the_pipeline(docs, y, error, match):
     with pytest.raises(error, match=match):
-        make_pipeline("seed-net", clf__epochs=1).fit(docs, y)
+        named_pipeline("seed-net", clf__epochs=1).fit(docs, y)
 
 
 BAD_PARAMS = [
@@ -76,12 +76,12 @@ BAD_PARAMS = [
 @pytest.mark.parametrize("param, value, match", BAD_PARAMS)
 def test_every_invalid_hyperparameter(param, value, match):
     with pytest.raises(InvalidParameterError, match=match):
-        make_pipeline("seed-net").set_params(**{param: value}).fit(DOCS, Y)
+        named_pipeline("seed-net").set_params(**{param: value}).fit(DOCS, Y)
 
 
 def test_predict_before_fit():
     with pytest.raises(NotFittedError):
-        make_pipeline("seed-net").predict(DOCS)
+        named_pipeline("seed-net").predict(DOCS)
 
 
 def test_odd_but_valid_reviews(net):
@@ -126,10 +126,10 @@ _CHILD_FIT = """
 import sys, numpy as np
 sys.path.insert(0, {root!r})
 from tests.conftest import synthetic_reviews
-from sklearn_imdb.pipelines import make_pipeline
+from sklearn_imdb.pipelines import named_pipeline
 rows = synthetic_reviews(40, "train")
 docs, y = [r[4] for r in rows], np.array([r[1] == "pos" for r in rows], int)
-pipe = make_pipeline("seed-net", clf__epochs=3, clf__dropout=0.2,
+pipe = named_pipeline("seed-net", clf__epochs=3, clf__dropout=0.2,
                      clf__validation_split=0.2).fit(docs, y)
 np.save(sys.argv[1], pipe.predict_proba(docs))
 """
@@ -161,12 +161,12 @@ def _tensorflow_threads():
 
 
 def test_parallel_workers_share_the_cores(monkeypatch):
-    from sklearn_imdb.experiments import _tensorflow_threads_per_worker
+    from sklearn_imdb.parallel import threads_per_worker
 
     # workers left running by an earlier, unlimited call must not be reused
     joblib.Parallel(n_jobs=2)(joblib.delayed(_tensorflow_threads)() for _ in range(2))
     monkeypatch.setattr("os.cpu_count", lambda: 4)
-    with _tensorflow_threads_per_worker(2):
+    with threads_per_worker(2):
         threads = joblib.Parallel(n_jobs=2)(
             joblib.delayed(_tensorflow_threads)() for _ in range(2)
         )
@@ -176,7 +176,7 @@ def test_parallel_workers_share_the_cores(monkeypatch):
 def test_predicting_many_reviews_in_bounded_memory():
     # a linear pipeline: tracing TensorFlow's every allocation would be slow;
     # the batching is the same for any pipeline (the network's is below)
-    pipe = make_pipeline("logreg").fit(DOCS, Y)
+    pipe = named_pipeline("logreg").fit(DOCS, Y)
     reviews = (DOCS[i % len(DOCS)] for i in range(200_000))  # never a list
     tracemalloc.start()
     try:

@@ -1,4 +1,4 @@
-"""The notebook's "further experiments": compare models and tune the network.
+"""The notebook's "further experiments": compare named pipelines, tune one.
 
 :func:`compare` cross-validates named pipelines on the training split and
 scores them on the test split; :func:`tune` runs ``GridSearchCV`` over the
@@ -6,7 +6,6 @@ network's architecture, on this machine (joblib's loky processes) or on a
 Dask cluster.
 """
 
-import contextlib
 import json
 import logging
 import os
@@ -15,13 +14,18 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
-from sklearn.base import clone
 from sklearn.metrics import accuracy_score, roc_auc_score
-from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
+from sklearn.model_selection import (
+    GridSearchCV,
+    StratifiedKFold,
+    cross_val_score,
+    train_test_split,
+)
 
 from .datasets import fetch_imdb
-from .pipelines import available_pipelines, make_pipeline
+from .parallel import dask_backend, threads_per_worker
+from .pipelines import available_pipelines, named_pipeline
+from .reports import write_comparison, write_search
 
 __all__ = ["GRIDS", "compare", "load_splits", "predict_with_scores", "tune"]
 
@@ -106,13 +110,13 @@ def compare(models=None, *, cv=5, limit=None, n_jobs=None, out=None, random_stat
     """
     models = available_pipelines() if models is None else list(models)
     for name in models:
-        make_pipeline(name)  # unknown names fail before any work
+        named_pipeline(name)  # unknown names fail before any work
     _check_cv(cv)
     X_train, y_train, X_test, y_test = load_splits(limit, random_state)
     rows = []
     for i, name in enumerate(models, 1):
         logger.info("[%d/%d] %s", i, len(models), name)
-        pipe = make_pipeline(name)
+        pipe = named_pipeline(name)
         scores = [np.nan]
         if cv:
             folds = StratifiedKFold(cv, shuffle=True, random_state=random_state)
@@ -137,7 +141,7 @@ def compare(models=None, *, cv=5, limit=None, n_jobs=None, out=None, random_stat
         logger.info("    %s: test accuracy %.4f", name, rows[-1]["test_accuracy"])
     table = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
     if out is not None:
-        _write_comparison(table, Path(out), cv=cv, limit=limit)
+        write_comparison(table, Path(out), cv=cv, limit=limit)
     return table
 
 
@@ -193,7 +197,7 @@ def tune(
         raise ValueError(f"backend must be 'loky' or 'dask', got {backend!r}.")
     if scheduler is not None and backend != "dask":
         raise ValueError("a scheduler address needs backend='dask'.")
-    pipe = make_pipeline(model)
+    pipe = named_pipeline(model)
     param_grid = _resolve_grid(grid, pipe)
     _check_cv(cv, allow_zero=False)
     X, y, _, _ = load_splits(limit, random_state)
@@ -215,13 +219,13 @@ def tune(
         backend,
     )
     if backend == "dask":
-        with _dask_backend(scheduler, n_jobs, scatter=[X, y]):
+        with dask_backend(scheduler, n_jobs, scatter=[X, y]):
             search.fit(X, y)
     else:
-        with _tensorflow_threads_per_worker(n_jobs):
+        with threads_per_worker(n_jobs):
             search.fit(X, y)
     if out is not None:
-        _write_search(search, Path(out))
+        write_search(search, Path(out))
     return search
 
 
@@ -239,23 +243,18 @@ def _check_cv(cv, allow_zero=True):
         raise ValueError(f"cv must be {allowed}an integer >= 2, got {cv!r}.")
 
 
-def _fit_and_score(pipe, X, y, train, test):
-    pipe = clone(pipe).fit([X[i] for i in train], y[train])
-    return accuracy_score(y[test], pipe.predict([X[i] for i in test]))
-
-
 def _cross_val_accuracy(pipe, X, y, folds, n_jobs, name):
-    splits = list(folds.split(np.zeros(len(y)), y))
-    scores = []
-    with _tensorflow_threads_per_worker(n_jobs):
-        results = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-            delayed(_fit_and_score)(pipe, X, y, train, test) for train, test in splits
+    with threads_per_worker(n_jobs):
+        scores = cross_val_score(
+            pipe,
+            X,
+            y,
+            cv=folds,
+            scoring="accuracy",
+            n_jobs=n_jobs,
+            verbose=1 if logger.isEnabledFor(logging.INFO) else 0,
         )
-        for k, score in enumerate(results, 1):
-            scores.append(score)
-            logger.info(
-                "    %s: fold %d/%d done, accuracy %.4f", name, k, len(splits), score
-            )
+    logger.info("    %s: fold accuracies %s", name, np.round(scores, 4).tolist())
     return scores
 
 
@@ -315,113 +314,3 @@ def _resolve_grid(grid, pipe):
             raise ValueError(f"Grid values of {key!r} must be a non-empty list.")
         resolved[name] = values
     return resolved
-
-
-@contextlib.contextmanager
-def _tensorflow_threads_per_worker(n_jobs):
-    """Give the TensorFlow of each joblib worker its share of the cores.
-
-    Worker processes start with this process's environment, and TensorFlow
-    applies these variables when it starts (see ``_keras.import_keras``).
-    ``inner_max_num_threads`` also limits the workers' BLAS and OpenMP, and
-    makes loky start fresh workers when the share changes instead of reusing
-    workers whose TensorFlow already runs with other limits.
-    """
-    from joblib import effective_n_jobs, parallel_config
-    from joblib.parallel import get_active_backend
-
-    workers = effective_n_jobs(n_jobs)
-    if workers <= 1:
-        yield
-        return
-    share = max(1, (os.cpu_count() or 1) // workers)
-    saved = {
-        k: os.environ.get(k)
-        for k in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
-    }
-    os.environ.update(TF_NUM_INTRAOP_THREADS=str(share), TF_NUM_INTEROP_THREADS="1")
-    loky = type(get_active_backend()[0]).__name__ == "LokyBackend"
-    try:
-        with (
-            parallel_config(backend="loky", inner_max_num_threads=share)
-            if loky
-            else (contextlib.nullcontext())
-        ):
-            yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-@contextlib.contextmanager
-def _dask_backend(scheduler, n_jobs, scatter):
-    from joblib import parallel_config
-
-    from .distributed import dask_client
-
-    with dask_client(scheduler, n_jobs) as client:
-        logger.info("Dask scheduler at %s", client.scheduler.address)
-        # the reviews go to the workers once, not inside every task
-        with parallel_config(backend="dask", scatter=scatter):
-            yield
-
-
-def _write_comparison(table, out, cv, limit):
-    out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out / "comparison.csv", index=False, float_format="%.4f")
-    (out / "comparison.md").write_text(table_markdown(table) + "\n")
-    from .plotting import plot_comparison
-
-    title = f"IMDB, {cv}-fold CV on train" + (f", {limit} reviews" if limit else "")
-    _close(plot_comparison(table, path=out / "comparison.png", title=title))
-
-
-def table_markdown(table, floatfmt=".4f"):
-    """A DataFrame as a GitHub Markdown table (no extra dependency)."""
-
-    def cell(value):
-        if isinstance(value, (float, np.floating)):
-            return "" if np.isnan(value) else format(value, floatfmt)
-        return str(value)
-
-    lines = [
-        "| " + " | ".join(table.columns) + " |",
-        "|" + "|".join("---" for _ in table.columns) + "|",
-    ]
-    lines += [
-        "| " + " | ".join(cell(v) for v in row) + " |"
-        for row in table.itertuples(index=False)
-    ]
-    return "\n".join(lines)
-
-
-def _write_search(search, out):
-    out.mkdir(parents=True, exist_ok=True)
-    results = pd.DataFrame(search.cv_results_)
-    keep = ["rank_test_score", "mean_test_score", "std_test_score", "mean_fit_time"]
-    params = [c for c in results.columns if c.startswith("param_")]
-    table = results[keep + params].sort_values(["rank_test_score", "mean_fit_time"])
-    table.columns = [c.removeprefix("param_") for c in table.columns]
-    table.to_csv(out / "results.csv", index=False, float_format="%.4f")
-    (out / "best_params.json").write_text(
-        json.dumps(
-            {
-                "best_params": search.best_params_,
-                "best_cv_accuracy": search.best_score_,
-            },
-            indent=2,
-        )
-        + "\n"
-    )
-    from .plotting import plot_search
-
-    _close(plot_search(table, path=out / "scores.png"))
-
-
-def _close(fig):
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sklearn_imdb.experiments import (
+from sklearn_imdb.model_selection import (
     COMPARISON_COLUMNS,
     GRIDS,
     compare,
@@ -22,7 +22,7 @@ def test_load_splits_limit_is_stratified(small_archive):
 
 def test_compare_writes_table_markdown_and_plot(small_archive, tmp_path, caplog):
     out = tmp_path / "cmp"
-    with caplog.at_level("INFO", logger="sklearn_imdb.experiments"):
+    with caplog.at_level("INFO", logger="sklearn_imdb.model_selection"):
         table = compare(["logreg", "bernoulli-nb", "linear-svc"], cv=3, out=out)
     assert list(table.columns) == COMPARISON_COLUMNS
     assert table["model"].tolist() == ["logreg", "bernoulli-nb", "linear-svc"]
@@ -113,15 +113,15 @@ def test_tune_grid_files_and_errors(small_archive, tmp_path):
 
 @pytest.mark.parametrize("name", ["logreg", "linear-svc", "multinomial-nb"])
 def test_predict_with_scores_agrees_with_predict(name):
-    from sklearn_imdb.experiments import predict_with_scores
-    from sklearn_imdb.pipelines import make_pipeline
+    from sklearn_imdb.model_selection import predict_with_scores
+    from sklearn_imdb.pipelines import named_pipeline
 
     from .conftest import synthetic_reviews
 
     rows = synthetic_reviews(30, "train")
     docs = [r[4] for r in rows] + ["great dull", "the film"]
     y = np.array([r[1] for r in rows])  # string labels
-    pipe = make_pipeline(name).fit(docs[:-2], y)
+    pipe = named_pipeline(name).fit(docs[:-2], y)
     predicted, scores, is_proba = predict_with_scores(pipe, docs)
     assert predicted.tolist() == pipe.predict(docs).tolist()
     assert is_proba == hasattr(pipe, "predict_proba") and scores.shape == (len(docs),)

@@ -1,0 +1,139 @@
+"""The IMDB archive's layout, read without extracting, and the cache made from it.
+
+Only regular files whose names match the dataset's layout are read (links,
+devices, ``..`` and absolute paths never are), each at most 16 MB; the
+reviews of both splits are packed into one ``.npz`` (a UTF-8 blob and offsets
+per split) written atomically.
+"""
+
+import logging
+import os
+import re
+import tarfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from ._files import atomic_write
+
+__all__ = ["SUBSETS", "load_cache", "read_source", "write_cache"]
+
+logger = logging.getLogger("sklearn_imdb.datasets")
+
+SUBSETS = ("train", "test")
+_TARGET_NAMES = ["neg", "pos"]
+_CACHE_FORMAT = 1
+_REVIEW = re.compile(r"aclImdb/(train|test)/(neg|pos)/(\d{1,9})_(\d{1,2})\.txt")
+_README = "aclImdb/README"
+_MAX_MEMBER_BYTES = 16 * 2**20
+
+
+def read_source(path):
+    """Read the labelled reviews of an archive or an extracted directory."""
+    logger.info("Reading IMDB reviews from %s", path)
+    reviews = {name: [] for name in SUBSETS}
+    readme = b""
+    if path.is_dir():
+        root = path if (path / "train").is_dir() else path / "aclImdb"
+        for name, data in _iter_directory(root):
+            readme = _collect(reviews, name, data, readme)
+    else:
+        try:
+            with tarfile.open(path, mode="r|*") as archive:
+                for member in archive:
+                    if not member.isreg():
+                        continue  # links, devices and folders are never read
+                    if member.name != _README and not _REVIEW.fullmatch(member.name):
+                        continue
+                    if member.size > _MAX_MEMBER_BYTES:
+                        raise ValueError(f"member {member.name} is too large")
+                    data = archive.extractfile(member).read()
+                    readme = _collect(reviews, member.name, data, readme)
+        except (tarfile.TarError, EOFError, OSError, ValueError) as exc:
+            raise ValueError(
+                f"{path} is not a readable IMDB archive ({type(exc).__name__}: "
+                f"{exc or 'truncated'})."
+            ) from exc
+    for name in SUBSETS:
+        if not reviews[name]:
+            raise ValueError(
+                f"{path} holds no {name} reviews: expected files named like "
+                f"aclImdb/{name}/pos/123_8.txt."
+            )
+    return _pack(reviews, readme)
+
+
+def _iter_directory(root):
+    readme = root / "README"
+    if readme.is_file():
+        yield _README, readme.read_bytes()
+    for split in SUBSETS:
+        for label in _TARGET_NAMES:
+            folder = root / split / label
+            if not folder.is_dir():
+                continue
+            for entry in os.scandir(folder):
+                name = f"aclImdb/{split}/{label}/{entry.name}"
+                if entry.is_file(follow_symlinks=False) and _REVIEW.fullmatch(name):
+                    yield name, Path(entry.path).read_bytes()
+
+
+def _collect(reviews, name, data, readme):
+    if name == _README:
+        return data
+    split, label, review_id, rating = _REVIEW.fullmatch(name).groups()
+    text = data.decode("utf-8", errors="replace")
+    reviews[split].append((label == "pos", int(review_id), int(rating), text))
+    return readme
+
+
+def _pack(reviews, readme):
+    """Arrays for the cache: one UTF-8 blob and offsets per split."""
+    arrays = {"format": np.array(_CACHE_FORMAT), "descr": _bytes_array(readme)}
+    for name, rows in reviews.items():
+        rows.sort(key=lambda row: row[:2])  # negatives first, then by id
+        encoded = [row[3].encode("utf-8") for row in rows]
+        offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum([len(text) for text in encoded], out=offsets[1:])
+        arrays[f"{name}_text"] = _bytes_array(b"".join(encoded))
+        arrays[f"{name}_offsets"] = offsets
+        arrays[f"{name}_target"] = np.array([row[0] for row in rows], dtype=np.int8)
+        arrays[f"{name}_review_id"] = np.array([row[1] for row in rows], np.int32)
+        arrays[f"{name}_rating"] = np.array([row[2] for row in rows], dtype=np.int8)
+    return arrays
+
+
+def _bytes_array(data):
+    return np.frombuffer(data, dtype=np.uint8)
+
+
+# -- the cache ----------------------------------------------------------------
+
+
+def write_cache(arrays, path):
+    """Write atomically: a temporary file in the same folder, then a rename."""
+    with atomic_write(path) as f:
+        np.savez(f, **arrays)
+    logger.info("Cached the IMDB dataset in %s", path)
+
+
+def load_cache(path):
+    """The cached arrays, or None when there is no valid cache."""
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {key: npz[key] for key in npz.files}
+        if int(arrays["format"]) != _CACHE_FORMAT:
+            raise ValueError(f"cache format {int(arrays['format'])}")
+        for name in SUBSETS:
+            offsets = arrays[f"{name}_offsets"]
+            if offsets[-1] != arrays[f"{name}_text"].size:
+                raise ValueError("offsets do not match the text")
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        logger.warning(
+            "Ignoring the unreadable cache %s (%s): rebuilding it.", path, exc
+        )
+        return None
+    return arrays

@@ -1,0 +1,97 @@
+"""The vectorizer's vocabulary: the most frequent n-gram keys, and counts over it.
+
+Keys are looked up with a ``pandas.Index`` (a hash table: faster than our own
+vectorised one, measured 0.34 s against 0.56 s for 6 million lookups in
+500,000 keys).
+"""
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+__all__ = ["chunks", "count_checked", "count_matrix", "top_terms"]
+
+# documents tokenised at once by one thread: bounds the memory of a transform
+CHUNK_DOCS = 4096
+
+
+def chunks(docs):
+    """Split ``docs`` into pieces small enough to bound memory, at least two."""
+    n_chunks = max(2, -(-len(docs) // CHUNK_DOCS))
+    bounds = np.linspace(0, len(docs), n_chunks + 1).astype(int)
+    return [docs[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a] or [docs]
+
+
+def count_checked(table, check_keys, grams, n_rows):
+    """Count matrix of one chunk, and the first clash of two terms' keys.
+
+    A clash is an occurrence whose key is a kept term's but whose check key
+    is not: returned as (its text, its column), else None.
+    """
+    cols = table.get_indexer(grams.keys)
+    hit = np.flatnonzero(cols >= 0)
+    clash = np.flatnonzero(grams.check_keys[hit] != check_keys[cols[hit]])
+    found = None
+    if clash.size:
+        position = hit[clash[0]]
+        found = (grams.names([position])[0], int(cols[position]))
+    return count_matrix(grams.docs, cols, n_rows, check_keys.size), found
+
+
+def top_terms(grams, num_words):
+    """Names, keys and check keys of the ``num_words`` most frequent keys.
+
+    Ties are broken by key, so that two fits on the same data give the same
+    columns.
+    """
+    unique, counts = _merge_counts(
+        [np.unique(g.keys, return_counts=True) for g in grams]
+    )
+    order = np.lexsort((unique, -counts))[:num_words]
+    keys = unique[order]
+    names, check_keys = _names_of(keys, grams)
+    return names, keys, check_keys
+
+
+def _merge_counts(parts):
+    """Sum per-chunk (unique keys, counts) into one sorted pair."""
+    if len(parts) == 1:
+        return parts[0]
+    keys, inverse = np.unique(
+        np.concatenate([k for k, _ in parts]), return_inverse=True
+    )
+    counts = np.bincount(inverse, weights=np.concatenate([c for _, c in parts]))
+    return keys, counts.astype(np.int64)
+
+
+def _names_of(keys, grams):
+    """The text and check key of each key, from its first chunk that holds it."""
+    table = pd.Index(keys)
+    names = np.empty(keys.size, dtype=object)
+    check_keys = np.zeros(keys.size, dtype=np.uint64)
+    missing = np.arange(keys.size)
+    for chunk in grams:
+        pos = table.get_indexer(chunk.keys)
+        hit = np.flatnonzero(pos >= 0)
+        where = np.full(keys.size, -1, dtype=np.int64)
+        where[pos[hit]] = hit
+        found = missing[where[missing] >= 0]
+        names[found] = chunk.names(where[found])
+        check_keys[found] = chunk.check_keys[where[found]]
+        missing = missing[where[missing] < 0]
+        if not missing.size:
+            break
+    return names.tolist(), check_keys
+
+
+def count_matrix(rows, cols, n_rows, n_cols):
+    """CSR matrix of how often each (row, col) pair occurs (cols < 0 dropped)."""
+    keep = (cols >= 0) & (cols < n_cols)
+    flat = rows[keep] * np.int64(n_cols) + cols[keep]
+    flat, counts = np.unique(flat, return_counts=True)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(flat // n_cols, minlength=n_rows), out=indptr[1:])
+    indices = (flat % n_cols).astype(np.int32)
+    return sp.csr_matrix(
+        (counts.astype(np.float64), indices, indptr), shape=(n_rows, n_cols)
+    )

@@ -1,0 +1,224 @@
+"""How many threads this process may use, and parallel searches that respect it.
+
+The one place for thread limits: :func:`available_threads` is what this
+process (a joblib or Dask worker included) may use; TensorFlow
+(:func:`apply_tensorflow_threads`, run when Keras is imported), the
+vectorizer's thread pool and BLAS all follow it. :func:`threads_per_worker`
+shares the cores out between joblib's workers and :func:`dask_client` between
+Dask's.
+"""
+
+import contextlib
+import logging
+import os
+
+__all__ = [
+    "apply_tensorflow_threads",
+    "available_threads",
+    "dask_backend",
+    "dask_client",
+    "threads_per_worker",
+]
+
+logger = logging.getLogger(__name__)
+
+
+def available_threads():
+    """Threads this process may keep busy.
+
+    The cores it may run on (``joblib.cpu_count``, which honours CPU affinity
+    and cgroup quotas), fewer when a parent limited its workers'
+    ``OMP_NUM_THREADS`` (joblib's ``inner_max_num_threads``, our Dask workers).
+
+    Returns
+    -------
+    n_threads : int
+        At least 1.
+    """
+    import joblib
+
+    n = joblib.cpu_count()
+    limit = os.environ.get("OMP_NUM_THREADS", "")
+    if limit.isdigit() and int(limit) > 0:
+        n = min(n, int(limit))
+    return max(1, n)
+
+
+def apply_tensorflow_threads(tf):
+    """Honour TF_NUM_INTRAOP_THREADS / TF_NUM_INTEROP_THREADS explicitly.
+
+    Parallel searches set them so that each worker process uses its share
+    of the cores; applying them through ``tf.config`` makes them visible and
+    independent of how a TensorFlow build reads its environment.
+    """
+    for name, setter in (
+        (
+            "TF_NUM_INTRAOP_THREADS",
+            tf.config.threading.set_intra_op_parallelism_threads,
+        ),
+        (
+            "TF_NUM_INTEROP_THREADS",
+            tf.config.threading.set_inter_op_parallelism_threads,
+        ),
+    ):
+        value = os.environ.get(name, "")
+        if value.isdigit() and int(value) > 0:
+            try:
+                setter(int(value))
+            except RuntimeError:  # TensorFlow already started its thread pools
+                pass
+
+
+@contextlib.contextmanager
+def threads_per_worker(n_jobs):
+    """Give the TensorFlow of each joblib worker its share of the cores.
+
+    Worker processes start with this process's environment, and TensorFlow
+    applies these variables when it starts (see :func:`apply_tensorflow_threads`).
+    ``inner_max_num_threads`` also limits the workers' BLAS and OpenMP, and
+    makes loky start fresh workers when the share changes instead of reusing
+    workers whose TensorFlow already runs with other limits.
+    """
+    from joblib import effective_n_jobs, parallel_config
+    from joblib.parallel import get_active_backend
+
+    workers = effective_n_jobs(n_jobs)
+    if workers <= 1:
+        yield
+        return
+    share = max(1, available_threads() // workers)
+    saved = {
+        k: os.environ.get(k)
+        for k in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
+    }
+    os.environ.update(TF_NUM_INTRAOP_THREADS=str(share), TF_NUM_INTEROP_THREADS="1")
+    loky = type(get_active_backend()[0]).__name__ == "LokyBackend"
+    try:
+        with (
+            parallel_config(backend="loky", inner_max_num_threads=share)
+            if loky
+            else (contextlib.nullcontext())
+        ):
+            yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@contextlib.contextmanager
+def dask_backend(scheduler, n_jobs, scatter):
+    """joblib's Dask backend on a client; ``scatter`` goes to the workers once."""
+    from joblib import parallel_config
+
+    with dask_client(scheduler, n_jobs) as client:
+        logger.info("Dask scheduler at %s", client.scheduler.address)
+        # the reviews go to the workers once, not inside every task
+        with parallel_config(backend="dask", scatter=scatter):
+            yield
+
+
+def _tensorflow_env(threads):
+    return {
+        "TF_NUM_INTRAOP_THREADS": str(threads),
+        "TF_NUM_INTEROP_THREADS": "1",
+        "OMP_NUM_THREADS": str(threads),
+        "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3"),
+    }
+
+
+def _limit_tensorflow_threads(worker_threads):
+    """Run on a worker of a remote cluster: its share of *its own* cores."""
+    threads = max(1, available_threads() // worker_threads)
+    os.environ.update(_tensorflow_env(threads))
+    import sys
+
+    if "tensorflow" in sys.modules:  # already started: too late for the env
+        tf = sys.modules["tensorflow"]
+        with contextlib.suppress(RuntimeError):
+            tf.config.threading.set_intra_op_parallelism_threads(threads)
+            tf.config.threading.set_inter_op_parallelism_threads(1)
+    return threads
+
+
+def _count_gpus():
+    from ._keras import import_keras
+
+    import_keras()
+    import tensorflow as tf
+
+    return len(tf.config.list_physical_devices("GPU"))
+
+
+@contextlib.contextmanager
+def dask_client(scheduler=None, n_workers=None):
+    """A ``dask.distributed`` client, on a given scheduler or a local cluster.
+
+    Parameters
+    ----------
+    scheduler : str or None, default=None
+        Address of a running scheduler (``tcp://host:8786``). Its workers are
+        asked to limit TensorFlow to ``cores / threads-per-worker``. None
+        starts a local cluster on 127.0.0.1: one process per GPU when there
+        are GPUs (each seeing only its own), else ``n_workers`` processes (all
+        cores by default) each with an equal share of the cores.
+    n_workers : int or None, default=None
+        Number of local worker processes (no GPUs).
+
+    Yields
+    ------
+    client : dask.distributed.Client
+        The client; the local cluster is closed on exit.
+    """
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ImportError(
+            "The Dask backend needs dask.distributed: pip install 'sklearn-imdb[dask]'."
+        ) from exc
+    cores = available_threads()
+    if scheduler is not None:
+        with Client(scheduler) as client:
+            infos = client.scheduler_info()["workers"].values()
+            per_worker = {w["nthreads"] for w in infos} or {1}
+            client.run(_limit_tensorflow_threads, max(per_worker))
+            yield client
+        return
+    gpus = _count_gpus()
+    if gpus:
+        cluster = _gpu_cluster(gpus)
+    else:
+        n = n_workers if n_workers and n_workers > 0 else cores
+        cluster = LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            env=_tensorflow_env(max(1, cores // n)),
+        )
+    with cluster, Client(cluster) as client:
+        logger.info("Started a local Dask cluster of %d workers", len(cluster.workers))
+        yield client
+
+
+def _gpu_cluster(gpus):
+    from dask.distributed import Nanny, Scheduler, SpecCluster
+
+    workers = {
+        f"gpu-{i}": {
+            "cls": Nanny,
+            "options": {
+                "nthreads": 1,
+                "env": {**_tensorflow_env(1), "CUDA_VISIBLE_DEVICES": str(i)},
+            },
+        }
+        for i in range(gpus)
+    }
+    scheduler = {
+        "cls": Scheduler,
+        "options": {"host": "127.0.0.1", "dashboard_address": None},
+    }
+    return SpecCluster(workers=workers, scheduler=scheduler)

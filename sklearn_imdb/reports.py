@@ -1,0 +1,71 @@
+"""Reports of comparisons and searches: CSV, Markdown, JSON and plots.
+
+Every file is written to a temporary file beside it and renamed into place
+(``_files.atomic_write``), so an interrupted run leaves the previous file or
+none, never half of one.
+"""
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from ._files import atomic_write
+
+__all__ = ["table_markdown", "write_comparison", "write_search"]
+
+
+def write_comparison(table, out, cv, limit):
+    out.mkdir(parents=True, exist_ok=True)
+    with atomic_write(out / "comparison.csv", "w") as f:
+        table.to_csv(f, index=False, float_format="%.4f")
+    with atomic_write(out / "comparison.md", "w") as f:
+        f.write(table_markdown(table) + "\n")
+    from .plotting import plot_comparison
+
+    title = f"IMDB, {cv}-fold CV on train" + (f", {limit} reviews" if limit else "")
+    _save(plot_comparison(table, title=title), out / "comparison.png")
+
+
+def table_markdown(table, floatfmt=".4f"):
+    """A DataFrame as a GitHub Markdown table (no extra dependency)."""
+
+    def cell(value):
+        if isinstance(value, (float, np.floating)):
+            return "" if np.isnan(value) else format(value, floatfmt)
+        return str(value)
+
+    lines = [
+        "| " + " | ".join(table.columns) + " |",
+        "|" + "|".join("---" for _ in table.columns) + "|",
+    ]
+    lines += [
+        "| " + " | ".join(cell(v) for v in row) + " |"
+        for row in table.itertuples(index=False)
+    ]
+    return "\n".join(lines)
+
+
+def write_search(search, out):
+    out.mkdir(parents=True, exist_ok=True)
+    results = pd.DataFrame(search.cv_results_)
+    keep = ["rank_test_score", "mean_test_score", "std_test_score", "mean_fit_time"]
+    params = [c for c in results.columns if c.startswith("param_")]
+    table = results[keep + params].sort_values(["rank_test_score", "mean_fit_time"])
+    table.columns = [c.removeprefix("param_") for c in table.columns]
+    with atomic_write(out / "results.csv", "w") as f:
+        table.to_csv(f, index=False, float_format="%.4f")
+    best = {"best_params": search.best_params_, "best_cv_accuracy": search.best_score_}
+    with atomic_write(out / "best_params.json", "w") as f:
+        f.write(json.dumps(best, indent=2) + "\n")
+    from .plotting import plot_search
+
+    _save(plot_search(table), out / "scores.png")
+
+
+def _save(fig, path):
+    import matplotlib.pyplot as plt
+
+    with atomic_write(path) as f:
+        fig.savefig(f, format="png", dpi=100)
+    plt.close(fig)
