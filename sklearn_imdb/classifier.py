@@ -86,7 +86,7 @@ class DenseNetworkClassifier(FixedKerasClassifier):
     shuffle : bool, default=True
         Shuffle the training data before each epoch.
     **kwargs : dict
-        scikeras routed parameters (``optimizer__*``, ``fit__*``,
+        Routed scikeras parameters (``optimizer__*``, ``fit__*``,
         ``predict__*``, ``compile__*``, ...), stored as given.
 
     Attributes

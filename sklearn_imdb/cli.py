@@ -227,10 +227,6 @@ def _label(value):
     return names.get(value, str(value)) if not isinstance(value, str) else value
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 COMMANDS = {
     "data": cmd_data,
     "train": cmd_train,
@@ -239,3 +235,7 @@ COMMANDS = {
     "compare": cmd_compare,
     "tune": cmd_tune,
 }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -111,6 +111,7 @@ def fetch_imdb(
             The dataset's README.
 
     (data, target) : tuple if ``return_X_y`` is True
+        The reviews and their labels, as above.
 
     Raises
     ------

@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 
 def available_threads():
-    """Threads this process may keep busy.
+    """Count the threads this process may keep busy.
 
     The cores it may run on (``joblib.cpu_count``, which honours CPU affinity
     and cgroup quotas), fewer when a parent limited its workers'

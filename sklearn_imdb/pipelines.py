@@ -147,7 +147,7 @@ _PIPELINES = {
 
 
 def available_pipelines():
-    """Names of the ready-made pipelines.
+    """List the names of the ready-made pipelines.
 
     Returns
     -------

@@ -140,7 +140,7 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X : sparse matrix of shape (n_samples, n_features_out_)
+        X : sparse matrix of shape (n_samples, n_features_out)
             The encoded documents (CSR).
         """
         self._check_ngram_range()
@@ -227,7 +227,7 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X : sparse matrix of shape (n_samples, n_features_out_)
+        X : sparse matrix of shape (n_samples, n_features_out)
             The encoded documents (CSR).
         """
         check_is_fitted(self)
@@ -246,7 +246,7 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features_out_)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features_out)
             Encoded documents.
 
         Returns
