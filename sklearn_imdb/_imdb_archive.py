@@ -6,6 +6,8 @@ reviews of both splits are packed into one ``.npz`` (a UTF-8 blob and offsets
 per split) written atomically.
 """
 
+import hashlib
+import json
 import logging
 import os
 import re
@@ -17,20 +19,65 @@ import numpy as np
 
 from ._files import atomic_write
 
-__all__ = ["SUBSETS", "load_cache", "read_source", "write_cache"]
+__all__ = ["SUBSETS", "identify_source", "load_cache", "read_source", "write_cache"]
 
 logger = logging.getLogger("sklearn_imdb.datasets")
 
 SUBSETS = ("train", "test")
 _TARGET_NAMES = ["neg", "pos"]
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2  # 2: the cache records its source
 _REVIEW = re.compile(r"aclImdb/(train|test)/(neg|pos)/(\d{1,9})_(\d{1,2})\.txt")
 _README = "aclImdb/README"
 _MAX_MEMBER_BYTES = 16 * 2**20
 
 
-def read_source(path):
-    """Read the labelled reviews of an archive or an extracted directory."""
+def identify_source(path, downloaded=False):
+    """What a cache built from ``path`` depends on, cheap to compare.
+
+    An archive by its resolved path, size and modification time; a folder by
+    its path and the number of files and modification time of each split
+    folder (adding or removing a review changes them). A cache whose
+    recorded source differs from the configured one is rebuilt.
+
+    Parameters
+    ----------
+    path : path-like
+        The archive or folder.
+    downloaded : bool, default=False
+        Whether this package downloaded the archive.
+
+    Returns
+    -------
+    source : dict
+        JSON-serialisable.
+    """
+    path = Path(path).resolve()
+    if path.is_dir():
+        root = path if (path / "train").is_dir() else path / "aclImdb"
+        folders = [root / s / label for s in SUBSETS for label in _TARGET_NAMES]
+        return {
+            "kind": "folder",
+            "path": str(path),
+            "stamps": [
+                [len(os.listdir(f)), f.stat().st_mtime_ns] if f.is_dir() else None
+                for f in folders
+            ],
+        }
+    stat = path.stat()
+    return {
+        "kind": "download" if downloaded else "archive",
+        "path": str(path),
+        "size": stat.st_size,
+        "mtime_ns": stat.st_mtime_ns,
+    }
+
+
+def read_source(path, source):
+    """Read the labelled reviews of an archive or an extracted directory.
+
+    ``source`` (from :func:`identify_source`) is recorded in the cache, with
+    the archive's SHA-256.
+    """
     logger.info("Reading IMDB reviews from %s", path)
     reviews = {name: [] for name in SUBSETS}
     readme = b""
@@ -61,7 +108,10 @@ def read_source(path):
                 f"{path} holds no {name} reviews: expected files named like "
                 f"aclImdb/{name}/pos/123_8.txt."
             )
-    return _pack(reviews, readme)
+    if source["kind"] != "folder":
+        with open(path, "rb") as f:
+            source = {**source, "sha256": hashlib.file_digest(f, "sha256").hexdigest()}
+    return _pack(reviews, readme, source)
 
 
 def _iter_directory(root):
@@ -88,9 +138,13 @@ def _collect(reviews, name, data, readme):
     return readme
 
 
-def _pack(reviews, readme):
+def _pack(reviews, readme, source):
     """Arrays for the cache: one UTF-8 blob and offsets per split."""
-    arrays = {"format": np.array(_CACHE_FORMAT), "descr": _bytes_array(readme)}
+    arrays = {
+        "format": np.array(_CACHE_FORMAT),
+        "descr": _bytes_array(readme),
+        "source": _bytes_array(json.dumps(source).encode()),
+    }
     for name, rows in reviews.items():
         rows.sort(key=lambda row: row[:2])  # negatives first, then by id
         encoded = [row[3].encode("utf-8") for row in rows]

@@ -7,6 +7,7 @@ splits in one compact ``.npz`` file in ``data_home``, so later calls load in a
 fraction of a second.
 """
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -16,7 +17,13 @@ from sklearn.datasets import fetch_file, get_data_home
 from sklearn.datasets._base import RemoteFileMetadata
 from sklearn.utils import Bunch, check_random_state
 
-from ._imdb_archive import SUBSETS, load_cache, read_source, write_cache
+from ._imdb_archive import (
+    SUBSETS,
+    identify_source,
+    load_cache,
+    read_source,
+    write_cache,
+)
 
 __all__ = ["fetch_imdb", "describe", "ARCHIVE", "ARCHIVE_ENV"]
 
@@ -134,12 +141,23 @@ def fetch_imdb(
         raise ValueError(f"data_home {home} exists but is not a directory.")
     home.mkdir(parents=True, exist_ok=True)
     cache = load_cache(home / CACHE_NAME)
+    configured = _configured_source()
+    if cache is not None and configured is not None:
+        built_from = json.loads(bytes(cache["source"]))
+        if {k: built_from.get(k) for k in configured} != configured:
+            logger.info(
+                "The cache was built from %s; %s is now %s: rebuilding it.",
+                built_from.get("path"),
+                ARCHIVE_ENV,
+                configured["path"],
+            )
+            cache = None
     if cache is None:
-        source = _locate_source(home, download_if_missing, n_retries, delay)
-        cache = read_source(source)
+        path, downloaded = _locate_source(home, download_if_missing, n_retries, delay)
+        cache = read_source(path, configured or identify_source(path, downloaded))
         write_cache(cache, home / CACHE_NAME)
-        if source.parent == home and source.name == ARCHIVE.filename:
-            source.unlink()  # the cache holds all we use of it
+        if downloaded:
+            path.unlink()  # our own download: the cache holds all we use of it
     return _make_bunch(cache, subset, return_X_y, as_frame, shuffle, random_state)
 
 
@@ -189,7 +207,7 @@ def _make_bunch(cache, subset, return_X_y, as_frame, shuffle, random_state):
         rating=columns["rating"],
         review_id=columns["review_id"],
         frame=None,
-        DESCR=bytes(cache["descr"]).decode("utf-8"),
+        DESCR=bytes(cache["descr"]).decode("utf-8") + _source_note(cache),
     )
     if as_frame:
         import pandas as pd
@@ -203,6 +221,17 @@ def _make_bunch(cache, subset, return_X_y, as_frame, shuffle, random_state):
     return bunch
 
 
+def _source_note(cache):
+    source = json.loads(bytes(cache["source"]))
+    what = {
+        "download": "the official archive, downloaded",
+        "archive": "the archive",
+        "folder": "the extracted folder",
+    }[source["kind"]]
+    sha = f", SHA-256 {source['sha256']}" if "sha256" in source else ""
+    return f"\n\nSource of this copy: {what} {source['path']}{sha}.\n"
+
+
 def _decode(cache, name):
     blob = cache[f"{name}_text"].tobytes()
     offsets = cache[f"{name}_offsets"].tolist()
@@ -212,13 +241,22 @@ def _decode(cache, name):
 # -- where the data comes from ------------------------------------------------
 
 
+def _configured_source():
+    """The identity of the source ``SKLEARN_IMDB_ARCHIVE`` names, or None."""
+    local = os.environ.get(ARCHIVE_ENV)
+    if not local:
+        return None
+    path = Path(local).expanduser()
+    if not path.exists():
+        raise OSError(f"{ARCHIVE_ENV}={local} names no file or directory.")
+    return identify_source(path)
+
+
 def _locate_source(home, download_if_missing, n_retries, delay):
+    """The archive or folder to read, and whether we downloaded it."""
     local = os.environ.get(ARCHIVE_ENV)
     if local:
-        path = Path(local).expanduser()
-        if not path.exists():
-            raise OSError(f"{ARCHIVE_ENV}={local} names no file or directory.")
-        return path
+        return Path(local).expanduser(), False
     if not download_if_missing:
         raise OSError(
             f"The IMDB dataset is not cached in {home} and download_if_missing "
@@ -248,4 +286,4 @@ def _locate_source(home, download_if_missing, n_retries, delay):
             f"Without internet access, set {ARCHIVE_ENV} to a local copy."
         ) from exc
     logger.info("Downloaded and verified %s", path)
-    return path
+    return Path(path), True

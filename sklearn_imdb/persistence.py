@@ -6,15 +6,27 @@ parameters), the vectorizer's vocabulary as JSON, and every fitted array as
 the network's weights. The network is rebuilt in code by
 :func:`sklearn_imdb.network.build_network` from its stored parameters, which
 are validated (and the weights' shapes checked) before anything is built:
-nothing in a file reaches Keras' deserializer or pickle. A damaged or
-tampered file raises ``ValueError``.
+nothing in a file reaches Keras' deserializer or pickle. Member names, sizes
+and the nesting of JSON are bounded. A damaged or crafted file raises
+``ValueError``.
+
+Every member has a SHA-256 checksum in ``checksums.json``: that catches
+damage, not a crafted file (whoever crafts a member recomputes its checksum).
+``save_model(..., key=...)`` adds ``signature``, an HMAC-SHA256 of the
+checksums under a secret key, and ``load_model(..., key=...)`` refuses a file
+whose signature does not verify: only a holder of the key can make a file
+that loads.
+
+Parameters are stored as JSON with one rule for what JSON lacks: a tuple is
+``{"__tuple__": [...]}`` and a dict whose keys are not all strings is
+``{"__items__": [[key, value], ...]}``, so ``get_params()`` round-trips;
+a parameter JSON cannot hold (a callback object, a ``RandomState``) makes
+:func:`save_model` raise ``TypeError`` naming it.
 
 Pickle and joblib keep working on every estimator of this package, but only
 load pickles you trust: unpickling runs arbitrary code.
 """
 
-import hashlib
-import io
 import json
 import zipfile
 from pathlib import Path
@@ -25,6 +37,16 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from ._files import atomic_write
+from ._model_format import (
+    decode,
+    encode,
+    load_npy,
+    loads,
+    npy,
+    plain,
+    read_members,
+    write_members,
+)
 from ._ngrams import HASH_SEEDS, hash_ngrams
 from .vectorizer import MultiHotVectorizer
 
@@ -32,7 +54,6 @@ __all__ = ["save_model", "load_model"]
 
 FORMAT = "sklearn-imdb-model"
 VERSION = 2
-_MAX_MEMBER_BYTES = 1 << 30
 
 # linear models and naive Bayes: the fitted arrays they predict with, the
 # first one of shape (..., n_features)
@@ -47,7 +68,7 @@ _ARRAYS = {
 }
 
 
-def save_model(pipeline, path):
+def save_model(pipeline, path, *, key=None):
     """Save a fitted pipeline to ``path`` in a pickle-free format.
 
     Parameters
@@ -60,6 +81,10 @@ def save_model(pipeline, path):
         Complement NB).
     path : str or path-like
         The file to write (conventionally ``*.skimdb``). Written atomically.
+    key : bytes, str or None, default=None
+        A secret key: the file is signed (HMAC-SHA256) so that
+        :func:`load_model` with the same key can tell it was made by a key
+        holder.
 
     Returns
     -------
@@ -76,22 +101,22 @@ def save_model(pipeline, path):
         steps.append({"name": name, **_dump_step(step, f"step{i}", members)})
     manifest = {"format": FORMAT, "version": VERSION, "steps": steps}
     members["manifest.json"] = json.dumps(manifest, indent=1).encode()
-    digests = {name: hashlib.sha256(data).hexdigest() for name, data in members.items()}
-    members["checksums.json"] = json.dumps(digests, indent=1).encode()
     path = Path(path)
-    with atomic_write(path) as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
+    with atomic_write(path) as f:
+        write_members(f, members, key)
     return path
 
 
-def load_model(path):
+def load_model(path, *, key=None):
     """Load a pipeline written by :func:`save_model`.
 
     Parameters
     ----------
     path : str or path-like
         The model file.
+    key : bytes, str or None, default=None
+        The key the file was signed with: a file whose signature does not
+        verify, or that is not signed, is refused.
 
     Returns
     -------
@@ -105,19 +130,8 @@ def load_model(path):
     """
     path = Path(path)
     try:
-        with zipfile.ZipFile(path) as zf:
-            members = {}
-            for info in zf.infolist():
-                if info.file_size > _MAX_MEMBER_BYTES:
-                    raise ValueError(f"member {info.filename} is too large")
-                members[info.filename] = zf.read(info)
-        digests = json.loads(members.pop("checksums.json"))
-        if set(digests) != set(members) or any(
-            hashlib.sha256(data).hexdigest() != digests[name]
-            for name, data in members.items()
-        ):
-            raise ValueError("checksums do not match the content")
-        manifest = json.loads(members["manifest.json"])
+        members = read_members(path, key)
+        manifest = loads(members["manifest.json"])
         if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
             raise ValueError("not a sklearn-imdb model file of a known version")
         steps = [
@@ -126,7 +140,14 @@ def load_model(path):
         ]
     except FileNotFoundError:
         raise
-    except (zipfile.BadZipFile, KeyError, TypeError, ValueError, OSError) as exc:
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        TypeError,
+        ValueError,
+        OSError,
+        AttributeError,
+    ) as exc:
         reason = f"{type(exc).__name__}: {exc}"
         raise ValueError(
             f"{path} is not a valid sklearn-imdb model file ({reason})."
@@ -141,7 +162,7 @@ def _dump_step(step, prefix, members):
     kind = type(step).__name__
     if isinstance(step, MultiHotVectorizer):
         state = {
-            "params": {**step.get_params(), "dtype": np.dtype(step.dtype).name},
+            "params": _params(step, dtype=np.dtype(step.dtype).name),
             "input_type": step.input_type_,
             "n_features_out": step.n_features_out_,
             "hash_seed": getattr(step, "hash_seed_", None),
@@ -151,13 +172,13 @@ def _dump_step(step, prefix, members):
         }
         members[f"{prefix}.json"] = json.dumps(state).encode()
         if step.idf_ is not None:
-            members[f"{prefix}.idf.npy"] = _npy(step.idf_)
+            members[f"{prefix}.idf.npy"] = npy(step.idf_)
         return {"kind": kind}
     if kind == "DenseNetworkClassifier":
         weights = step.model_.get_weights()
         for k, array in enumerate(weights):
-            members[f"{prefix}.weight{k}.npy"] = _npy(array)
-        members[f"{prefix}.classes.npy"] = _npy(_plain(step.classes_))
+            members[f"{prefix}.weight{k}.npy"] = npy(array)
+        members[f"{prefix}.classes.npy"] = npy(plain(step.classes_))
         return {
             "kind": kind,
             "params": _params(step),
@@ -166,7 +187,7 @@ def _dump_step(step, prefix, members):
         }
     if kind in _ARRAYS:
         for attr in _ARRAYS[kind]:
-            members[f"{prefix}.{attr}.npy"] = _npy(_plain(getattr(step, attr)))
+            members[f"{prefix}.{attr}.npy"] = npy(plain(getattr(step, attr)))
         return {"kind": kind, "params": _params(step)}
     raise TypeError(f"save_model cannot store a {kind} step.")
 
@@ -178,9 +199,10 @@ def _load_step(spec, prefix, members):
     if kind == "DenseNetworkClassifier":
         return _load_network(spec, prefix, members)
     if kind in _ARRAYS:
-        step = _estimator_class(kind)(**spec["params"])
+        step = _estimator_class(kind)(**decode(spec["params"]))
+        step._validate_params()
         for attr in _ARRAYS[kind]:
-            setattr(step, attr, _load_npy(members[f"{prefix}.{attr}.npy"]))
+            setattr(step, attr, load_npy(members[f"{prefix}.{attr}.npy"]))
         first = getattr(step, _ARRAYS[kind][0])
         step.n_features_in_ = np.shape(first)[-1]
         return step
@@ -205,22 +227,19 @@ def _estimator_class(kind):
     raise ValueError(f"unknown estimator {kind!r}")
 
 
-def _plain(array):
-    """Object arrays (string labels) as fixed-width strings: no pickle needed."""
-    array = np.asarray(array)
-    return array.astype(str) if array.dtype == object else array
-
-
 def _load_vectorizer(prefix, members):
-    state = json.loads(members[f"{prefix}.json"])
-    params = dict(state["params"])
-    params["ngram_range"] = tuple(params["ngram_range"])
-    params["dtype"] = np.dtype(params["dtype"]).type
+    state = loads(members[f"{prefix}.json"])
+    params = decode(state["params"])
+    dtype = np.dtype(params["dtype"])
+    if dtype.kind not in "fiu":
+        raise ValueError(f"dtype {dtype} is not a number type")
+    params["dtype"] = dtype.type
     vec = MultiHotVectorizer(**params)
+    vec._validate_params()
     vec.input_type_ = state["input_type"]
     vec.n_features_out_ = int(state["n_features_out"])
     vec.idf_ = (
-        _load_npy(members[f"{prefix}.idf.npy"])
+        load_npy(members[f"{prefix}.idf.npy"])
         if f"{prefix}.idf.npy" in members
         else None
     )
@@ -259,26 +278,25 @@ def _load_network(spec, prefix, members):
     from .classifier import DenseNetworkClassifier
     from .network import weight_shapes
 
-    params = spec["params"]
+    params = decode(spec["params"])
     allowed = set(DenseNetworkClassifier._parameter_constraints)
-    unknown = [
-        k for k in params if k not in allowed and not k.startswith("optimizer__")
-    ]
-    if unknown:
-        raise ValueError(f"unknown network parameter {unknown[0]!r}")
+    for name, value in params.items():
+        routed = name.startswith("optimizer__") and type(value) in (int, float)
+        if name not in allowed and not routed:
+            raise ValueError(f"unknown network parameter {name}={value!r:.40}")
     clf = DenseNetworkClassifier(**params)
     clf._validate_params()  # InvalidParameterError (a ValueError) names the value
     n_features, sparse = spec["n_features"], spec["sparse"]
     if type(n_features) is not int or n_features < 1 or type(sparse) is not bool:
         raise ValueError("the network's input size or kind is invalid")
-    classes = _load_npy(members[f"{prefix}.classes.npy"])
+    classes = load_npy(members[f"{prefix}.classes.npy"])
     if classes.ndim != 1 or classes.size < 2 or np.unique(classes).size < classes.size:
         raise ValueError("the network's classes are invalid")
     shapes = weight_shapes(
         n_features, classes.size, hidden_layers=clf.hidden_layers, units=clf.units
     )
     names = sorted(m for m in members if m.startswith(f"{prefix}.weight"))
-    weights = [_load_npy(members[f"{prefix}.weight{k}.npy"]) for k in range(len(names))]
+    weights = [load_npy(members[f"{prefix}.weight{k}.npy"]) for k in range(len(names))]
     # checked before anything is built: the shapes follow from the parameters,
     # so a claimed size beyond the arrays actually stored is refused here
     if [w.shape for w in weights] != shapes or any(
@@ -295,26 +313,19 @@ def _load_network(spec, prefix, members):
     return clf
 
 
-def _npy(array):
-    buffer = io.BytesIO()
-    np.save(buffer, np.asarray(array), allow_pickle=False)
-    return buffer.getvalue()
-
-
-def _load_npy(data):
-    return np.load(io.BytesIO(data), allow_pickle=False)
-
-
-def _params(step):
+def _params(step, **override):
     """The step's parameters as JSON values, or an error naming one that is not."""
-    params = step.get_params(deep=False)
+    params = {**step.get_params(deep=False), **override}
+    try:
+        return {name: encode(value) for name, value in params.items()}
+    except TypeError:
+        pass
     for name, value in params.items():
         try:
-            json.dumps(value)
-        except (TypeError, ValueError):
+            encode(value)
+        except TypeError:
             raise TypeError(
                 f"save_model cannot store {type(step).__name__}'s parameter "
-                f"{name}={value!r:.60}: only JSON values (numbers, strings, lists, "
-                "dicts) can be saved; set it to a plain value first."
+                f"{name}={value!r:.60}: only JSON values (numbers, strings, "
+                "lists, tuples, dicts) can be saved; set it to a plain value first."
             ) from None
-    return params

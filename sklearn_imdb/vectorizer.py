@@ -1,7 +1,6 @@
 """Sparse multi-hot encoding of reviews over their most frequent words."""
 
 import numbers
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -15,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._documents import check_documents, flatten_ids
 from ._ngrams import HASH_SEEDS, hash_ngrams
 from ._vocabulary import chunks, count_checked, count_matrix, top_terms
+from .parallel import available_threads
 
 __all__ = ["MultiHotVectorizer"]
 
@@ -53,8 +53,10 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
     dtype : dtype, default=np.float32
         Type of the matrix returned by :meth:`transform`.
     n_jobs : int or None, default=None
-        Number of threads that tokenise text. None means one per CPU core (at
-        most 4); -1 means all cores.
+        Number of threads that tokenise text. None means one per core this
+        process may use (at most 4; inside a joblib or Dask worker, its share
+        of the cores: see :func:`sklearn_imdb.parallel.available_threads`);
+        -1 means all of them.
 
     Attributes
     ----------
@@ -323,10 +325,12 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
         return count_matrix(grams.docs, cols, len(docs), self.n_features_out_)
 
     def _n_threads(self):
+        # parallel.available_threads honours a joblib or Dask worker's share
+        available = available_threads()
         if self.n_jobs is None:
-            return min(os.cpu_count() or 1, 4)
+            return min(available, 4)
         if self.n_jobs < 0:
-            return max(1, (os.cpu_count() or 1) + 1 + self.n_jobs)
+            return max(1, available + 1 + self.n_jobs)
         return max(1, self.n_jobs)
 
     def _finish(self, counts):

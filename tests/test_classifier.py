@@ -151,9 +151,19 @@ def test_hold_out_is_shuffled_and_stratified():
 
 
 def test_early_stopping_restores_the_best_epoch():
+    import keras
+
+    class Weights(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.epochs = []
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.epochs.append([w.copy() for w in self.model.get_weights()])
+
     rng = np.random.default_rng(0)
     X = sp.csr_matrix(rng.random((300, 50), dtype=np.float32))
     y = rng.integers(0, 2, 300)  # noise: validation loss soon rises
+    recorder = Weights()
     clf = small(
         epochs=60,
         early_stopping=True,
@@ -161,11 +171,21 @@ def test_early_stopping_restores_the_best_epoch():
         units=64,
         optimizer="adam",
         optimizer__learning_rate=0.01,
+        callbacks=[recorder],
     ).fit(X, y)
     history = clf.history_
     assert "val_loss" in history and len(history["loss"]) < 60
     best = int(np.argmin(history["val_loss"]))
     assert len(history["loss"]) == best + 1 + 2  # patience epochs after the best
+    # the weights in use are the best epoch's, not the last one's
+    for got, want, last in zip(
+        clf.model_.get_weights(), recorder.epochs[best], recorder.epochs[-1]
+    ):
+        np.testing.assert_array_equal(got, want)
+    assert any(
+        not np.array_equal(w, v)
+        for w, v in zip(recorder.epochs[best], recorder.epochs[-1])
+    )
 
 
 def test_same_seed_same_predictions(features):

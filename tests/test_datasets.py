@@ -10,7 +10,7 @@ from sklearn.datasets._base import RemoteFileMetadata
 from sklearn_imdb import datasets, fetch_imdb
 from sklearn_imdb.datasets import ARCHIVE_ENV, CACHE_NAME
 
-from .conftest import README, write_archive
+from .conftest import README, synthetic_reviews, write_archive
 
 
 def test_tiny_archive_loads_in_official_order(tiny_archive, data_home):
@@ -25,7 +25,10 @@ def test_tiny_archive_loads_in_official_order(tiny_archive, data_home):
     np.testing.assert_array_equal(train.rating, [2, 1, 9, 7])
     np.testing.assert_array_equal(train.review_id, [0, 10, 0, 1])
     assert train.target_names == ["neg", "pos"]
-    assert train.DESCR == README.decode()
+    # the dataset's README, then where this copy came from
+    sha = hashlib.sha256(tiny_archive.read_bytes()).hexdigest()
+    assert train.DESCR.startswith(README.decode())
+    assert f"the archive {tiny_archive.resolve()}, SHA-256 {sha}" in train.DESCR
     test = fetch_imdb(subset="test", data_home=data_home)
     assert test.data == ["Boring plot and a dull cast.", "Great, wonderful, moving."]
     both = fetch_imdb(subset="all", data_home=data_home)
@@ -61,7 +64,8 @@ def test_extracted_directory(tmp_path, data_home, monkeypatch):
         tar.extractall(root, filter="data")
     monkeypatch.setenv(ARCHIVE_ENV, str(root / "aclImdb"))
     train = fetch_imdb(data_home=data_home)
-    assert len(train.data) == 4 and train.DESCR == README.decode()
+    assert len(train.data) == 4 and train.DESCR.startswith(README.decode())
+    assert "the extracted folder" in train.DESCR
 
 
 def test_no_source_and_no_download(data_home, monkeypatch):
@@ -240,3 +244,41 @@ def test_real_dataset(imdb):
         assert set(split.rating[split.target == 0]) == {1, 2, 3, 4}
         assert set(split.rating[split.target == 1]) == {7, 8, 9, 10}
         assert all(isinstance(text, str) and text for text in split.data[:100])
+
+
+def test_the_users_archive_survives_in_data_home(tmp_path, data_home, monkeypatch):
+    # the user's own copy, where a download would have gone
+    home = data_home / "imdb"
+    home.mkdir()
+    archive = write_archive(home / "aclImdb_v1.tar.gz")
+    content = archive.read_bytes()
+    monkeypatch.setenv(ARCHIVE_ENV, str(archive))
+    for _ in range(2):
+        assert len(fetch_imdb(data_home=data_home).data) == 4
+        assert archive.read_bytes() == content
+
+
+def test_the_cache_follows_the_configured_source(tmp_path, data_home, monkeypatch):
+    small = write_archive(tmp_path / "small.tar.gz")  # 4 + 2 reviews
+    folder = tmp_path / "more"
+    for split, label, i, rating, text in synthetic_reviews(5, "train") + (
+        synthetic_reviews(3, "test", seed=1)
+    ):
+        path = folder / "aclImdb" / split / label / f"{i}_{rating}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    monkeypatch.setenv(ARCHIVE_ENV, str(small))
+    first = fetch_imdb(data_home=data_home)
+    assert len(first.data) == 4 and str(small) in first.DESCR
+    monkeypatch.setenv(ARCHIVE_ENV, str(folder))
+    second = fetch_imdb(data_home=data_home)
+    assert len(second.data) == 10 and "extracted folder" in second.DESCR
+    # a review added to the folder: the cache is rebuilt again
+    extra = folder / "aclImdb" / "train" / "pos" / "99_9.txt"
+    extra.write_text("A late, wonderful addition.")
+    assert len(fetch_imdb(data_home=data_home).data) == 11
+    monkeypatch.setenv(ARCHIVE_ENV, str(small))
+    assert len(fetch_imdb(data_home=data_home).data) == 4
+    # no source configured: the cache is used as it is
+    monkeypatch.delenv(ARCHIVE_ENV)
+    assert len(fetch_imdb(data_home=data_home, download_if_missing=False).data) == 4

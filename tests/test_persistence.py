@@ -254,3 +254,85 @@ def test_parameters_that_json_cannot_hold_are_named(tmp_path):
     with pytest.raises(TypeError, match="parameter callbacks="):
         save_model(pipe, tmp_path / "m.skimdb")
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("../evil.json", b"{}"),
+        ("/etc/evil", b"{}"),
+        ("step0/../../x", b"{}"),
+        ("manifest.json", b"[" * 100_000 + b"]" * 100_000),
+    ],
+    ids=["dotdot", "absolute", "nested", "deep json"],
+)
+def test_crafted_members_are_refused(network_file, tmp_path, name, content):
+    path = tmp_path / "crafted.skimdb"
+    path.write_bytes(network_file.read_bytes())
+    if name == "manifest.json":
+        _craft(path, name, lambda b: content)
+    else:
+        import hashlib
+
+        with zipfile.ZipFile(path) as zf:
+            members = {n: zf.read(n) for n in zf.namelist()}
+        members[name] = content
+        digests = json.loads(members.pop("checksums.json"))
+        digests[name] = hashlib.sha256(content).hexdigest()
+        members["checksums.json"] = json.dumps(digests).encode()
+        with zipfile.ZipFile(path, "w") as zf:
+            for member, data in members.items():
+                zf.writestr(member, data)
+    with pytest.raises(ValueError, match="not a valid sklearn-imdb model file"):
+        load_model(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["crafted.skimdb"]
+
+
+def test_a_member_larger_than_declared_is_refused_in_bounded_memory(tmp_path):
+    import tracemalloc
+
+    path = tmp_path / "bomb.skimdb"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", b"\x00" * (64 << 20))  # 64 MB of zeros
+    data = bytearray(path.read_bytes())
+    # declare 100 bytes in the local header and the central directory
+    data[22:26] = (100).to_bytes(4, "little")
+    central = data.index(b"PK\x01\x02")
+    data[central + 24 : central + 28] = (100).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    tracemalloc.start()
+    with pytest.raises(ValueError, match="not a valid sklearn-imdb model file"):
+        load_model(path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 8 << 20  # far below the 64 MB the member would inflate to
+
+
+def test_signed_files_verify_and_tampered_ones_do_not(tmp_path):
+    pipe = fitted("logreg")
+    path = save_model(pipe, tmp_path / "signed.skimdb", key=b"secret")
+    loaded = load_model(path, key=b"secret")
+    np.testing.assert_array_equal(loaded.predict_proba(DOCS), pipe.predict_proba(DOCS))
+    assert load_model(path).predict(DOCS).tolist() == pipe.predict(DOCS).tolist()
+    with pytest.raises(ValueError, match="signature does not verify"):
+        load_model(path, key="another key")
+    # a crafted member with recomputed checksums: the signature no longer holds
+    _craft(path, "step1.coef_.npy", lambda b: _npy_bytes(np.zeros((1, 10000))))
+    with pytest.raises(ValueError, match="signature does not verify"):
+        load_model(path, key=b"secret")
+    unsigned = save_model(pipe, tmp_path / "unsigned.skimdb")
+    with pytest.raises(ValueError, match="not signed"):
+        load_model(unsigned, key=b"secret")
+
+
+def test_get_params_round_trip_with_tuples_and_int_keys(tmp_path):
+    y = (LABELS == "pos").astype(int)
+    pipe = named_pipeline(
+        "tfidf-bigram-logreg", clf__class_weight={0: 1.0, 1: 2.5}
+    ).fit(DOCS, y)
+    assert isinstance(pipe[0].ngram_range, tuple)
+    loaded = load_model(save_model(pipe, tmp_path / "m.skimdb"))
+    for (name, step), (_, back) in zip(pipe.steps, loaded.steps):
+        assert back.get_params(deep=False) == step.get_params(deep=False), name
+    assert loaded[-1].class_weight == {0: 1.0, 1: 2.5}
+    assert type(loaded[0].ngram_range) is tuple

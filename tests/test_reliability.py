@@ -1,6 +1,5 @@
 """What the README's "Reliability" section promises, one test per promise."""
 
-import multiprocessing as mp
 import pickle
 import subprocess
 import sys
@@ -12,7 +11,6 @@ import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
 
-from sklearn_imdb import fetch_imdb
 from sklearn_imdb.batching import iter_predictions, predict_in_batches
 from sklearn_imdb.datasets import CACHE_NAME
 from sklearn_imdb.pipelines import named_pipeline
@@ -101,23 +99,76 @@ def test_odd_but_valid_reviews(net):
 # -- archives and caches ------------------------------------------------------
 
 
-def _fetch_in_child(data_home, queue):
-    queue.put(len(fetch_imdb(data_home=data_home).data))
+_SLOW_FETCH = """
+import sys, time
+from pathlib import Path
+import numpy as np
+home, gate, me = sys.argv[1:4]
+real_savez = np.savez
 
 
-def test_two_processes_fetching_at_once(tiny_archive, data_home):
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
+class Slow:
+    # writes the cache a few bytes at a time, so that two writers overlap
+    def __init__(self, f):
+        self.f = f
+
+    def write(self, data):
+        for i in range(0, len(data), 64):
+            self.f.write(data[i : i + 64])
+            self.f.flush()
+            time.sleep(0.002)
+        return len(data)
+
+    def __getattr__(self, name):
+        return getattr(self.f, name)
+
+
+def savez(f, **arrays):
+    start = time.time()
+    real_savez(Slow(f), **arrays)
+    Path(gate, me + ".times").write_text(f"{start} {time.time()}")
+
+
+np.savez = savez
+from sklearn_imdb import fetch_imdb
+
+Path(gate, me).touch()  # a barrier: both start reading together
+while not all(Path(gate, name).exists() for name in ("a", "b")):
+    time.sleep(0.005)
+print(len(fetch_imdb(data_home=home).data))
+"""
+
+
+def test_two_processes_writing_the_cache_at_once(tiny_archive, data_home, tmp_path):
+    gate = tmp_path / "gate"
+    gate.mkdir()
+    cache = data_home / "imdb" / CACHE_NAME
     procs = [
-        ctx.Process(target=_fetch_in_child, args=(data_home, queue)) for _ in range(2)
+        subprocess.Popen(
+            [sys.executable, "-c", _SLOW_FETCH, str(data_home), str(gate), me],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for me in ("a", "b")
     ]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-    assert [p.exitcode for p in procs] == [0, 0]
-    assert [queue.get(), queue.get()] == [4, 4]
-    assert [p.name for p in (data_home / "imdb").iterdir()] == [CACHE_NAME]
+    seen, broken = 0, []
+    while any(p.poll() is None for p in procs):
+        if cache.exists():  # whenever the cache is there, it is whole
+            try:
+                with np.load(cache) as npz:
+                    [npz[k] for k in npz.files]
+                seen += 1
+            except Exception as exc:  # noqa: BLE001 - any failure is the finding
+                broken.append(repr(exc))
+    outputs = [p.communicate()[0].strip() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0] and outputs == ["4", "4"]
+    (a0, a1), (b0, b1) = (
+        map(float, (gate / f"{me}.times").read_text().split()) for me in "ab"
+    )
+    assert max(a0, b0) < min(a1, b1), "the two writes did not overlap"
+    assert not broken, broken[:3]
+    assert seen > 0
+    assert sorted(p.name for p in (data_home / "imdb").iterdir()) == [CACHE_NAME]
 
 
 # -- determinism and resources ------------------------------------------------
@@ -151,26 +202,35 @@ def test_same_seed_same_results_across_processes(tmp_path):
     np.testing.assert_array_equal(outputs[0], outputs[1])
 
 
-def _tensorflow_threads():
+def _threads_in_worker():
+    from sklearn_imdb import MultiHotVectorizer
     from sklearn_imdb._keras import import_keras
 
     import_keras()
     import tensorflow as tf
 
-    return tf.config.threading.get_intra_op_parallelism_threads()
+    return (
+        tf.config.threading.get_intra_op_parallelism_threads(),
+        MultiHotVectorizer()._n_threads(),
+    )
 
 
-def test_parallel_workers_share_the_cores(monkeypatch):
-    from sklearn_imdb.parallel import threads_per_worker
+@pytest.mark.parametrize("n_cores", [None, 4])
+def test_parallel_workers_share_the_cores(monkeypatch, n_cores):
+    from sklearn_imdb.parallel import available_threads, threads_per_worker
 
-    # workers left running by an earlier, unlimited call must not be reused
-    joblib.Parallel(n_jobs=2)(joblib.delayed(_tensorflow_threads)() for _ in range(2))
-    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    if n_cores is not None:  # as on a 4-core machine
+        monkeypatch.setattr(joblib, "cpu_count", lambda *a, **k: n_cores)
+    cores = available_threads()
     with threads_per_worker(2):
         threads = joblib.Parallel(n_jobs=2)(
-            joblib.delayed(_tensorflow_threads)() for _ in range(2)
+            joblib.delayed(_threads_in_worker)() for _ in range(2)
         )
-    assert threads == [2, 2]
+    # each worker's TensorFlow and tokenizer pool use its share of the cores:
+    # the two workers together never keep more threads busy than there are
+    share = max(1, cores // 2)
+    assert threads == [(share, share)] * 2
+    assert sum(tf_threads for tf_threads, _ in threads) <= max(cores, 2)
 
 
 def test_predicting_many_reviews_in_bounded_memory():

@@ -144,10 +144,12 @@ def test_typographic_punctuation_separates_words():
     # reviews pasted from the web: dashes, ellipses, guillemets, curly quotes
     # and apostrophes, no-break spaces
     typographic = "The end\u2014really\u2026 don\u2019t \u00abgreat\u00bb a\xa0b"
-    plain = "The end - really... don't \"great\" a b"
-    assert tokenize(typographic) == tokenize(plain) == [
-        "the", "end", "really", "dont", "great", "a", "b"
-    ]
+    plain = 'The end - really... don\'t "great" a b'
+    assert (
+        tokenize(typographic)
+        == tokenize(plain)
+        == ["the", "end", "really", "dont", "great", "a", "b"]
+    )
     vec = MultiHotVectorizer(num_words=None).fit([plain])
     np.testing.assert_array_equal(
         vec.transform([typographic]).toarray(), vec.transform([plain]).toarray()
@@ -381,17 +383,17 @@ def test_a_key_collision_is_detected_and_kept_apart(monkeypatch):
     vec = MultiHotVectorizer(num_words=None).fit(docs)
     assert vec.hash_seed_ == HASH_SEEDS[1]
     assert {"aaaaaaaabbbbbbbb", "bbbbbbbbaaaaaaaa"} <= set(vec.vocabulary_)
-    np.testing.assert_array_equal(
-        vec.transform(docs).toarray().sum(axis=0), np.ones(4)
-    )
+    np.testing.assert_array_equal(vec.transform(docs).toarray().sum(axis=0), np.ones(4))
 
 
 def test_a_key_collision_under_every_seed_is_an_error(monkeypatch):
     from sklearn_imdb._ngrams import HASH_SEEDS
 
     _long_words_collide_under(set(HASH_SEEDS), monkeypatch)
-    with pytest.raises(ValueError, match="aaaaaaaabbbbbbbb.*bbbbbbbbaaaaaaaa|"
-                       "bbbbbbbbaaaaaaaa.*aaaaaaaabbbbbbbb"):
+    with pytest.raises(
+        ValueError,
+        match="aaaaaaaabbbbbbbb.*bbbbbbbbaaaaaaaa|bbbbbbbbaaaaaaaa.*aaaaaaaabbbbbbbb",
+    ):
         MultiHotVectorizer(num_words=None).fit(
             ["aaaaaaaabbbbbbbb good", "bbbbbbbbaaaaaaaa bad"]
         )
