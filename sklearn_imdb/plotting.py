@@ -44,7 +44,7 @@ def plot_history(history, *, path=None, title=None):
     if title:
         fig.suptitle(title)
     if path is not None:
-        fig.savefig(path, dpi=100)
+        _save(fig, path)
     return fig
 
 
@@ -103,7 +103,7 @@ def plot_comparison(table, *, path=None, title=None):
     ax.set(ylabel="Accuracy", title=title or "Model comparison")
     ax.legend(loc="lower right")
     if path is not None:
-        fig.savefig(path, dpi=100)
+        _save(fig, path)
     return fig
 
 
@@ -151,7 +151,7 @@ def plot_search(results, *, path=None):
         ax.set(title=param.removeprefix("clf__"))
     axes[0][0].set_ylabel("Mean CV accuracy")
     if path is not None:
-        fig.savefig(path, dpi=100)
+        _save(fig, path)
     return fig
 
 
@@ -160,6 +160,16 @@ def _natural(value):
         return (0, float(value), "")
     except ValueError:
         return (1, 0.0, value)
+
+
+def _save(fig, path):
+    """Save ``fig`` atomically, in the format of the file name's suffix."""
+    from pathlib import Path
+
+    from ._files import atomic_write
+
+    with atomic_write(path) as f:
+        fig.savefig(f, format=Path(path).suffix.lstrip(".") or "png", dpi=100)
 
 
 def _pyplot(path):

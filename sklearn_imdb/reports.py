@@ -24,7 +24,7 @@ def write_comparison(table, out, cv, limit):
     from .plotting import plot_comparison
 
     title = f"IMDB, {cv}-fold CV on train" + (f", {limit} reviews" if limit else "")
-    _save(plot_comparison(table, title=title), out / "comparison.png")
+    _close(plot_comparison(table, title=title, path=out / "comparison.png"))
 
 
 def table_markdown(table, floatfmt=".4f"):
@@ -60,12 +60,10 @@ def write_search(search, out):
         f.write(json.dumps(best, indent=2) + "\n")
     from .plotting import plot_search
 
-    _save(plot_search(table), out / "scores.png")
+    _close(plot_search(table, path=out / "scores.png"))
 
 
-def _save(fig, path):
+def _close(fig):
     import matplotlib.pyplot as plt
 
-    with atomic_write(path) as f:
-        fig.savefig(f, format="png", dpi=100)
     plt.close(fig)
