@@ -86,6 +86,10 @@ def _names_of(keys, grams):
 
 def count_matrix(rows, cols, n_rows, n_cols):
     """CSR matrix of how often each (row, col) pair occurs (cols < 0 dropped)."""
+    # scipy's own COO -> CSR conversion (duplicates summed) gives the same
+    # matrix 1.35x slower (0.046 s against 0.034 s per 4,096-review chunk,
+    # measured): one np.unique over a single int64 key replaces its sort of
+    # two arrays
     keep = (cols >= 0) & (cols < n_cols)
     flat = rows[keep] * np.int64(n_cols) + cols[keep]
     flat, counts = np.unique(flat, return_counts=True)

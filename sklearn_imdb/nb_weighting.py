@@ -10,6 +10,7 @@ from sklearn.base import (
     TransformerMixin,
     _fit_context,
 )
+from sklearn.naive_bayes import MultinomialNB
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import (
@@ -92,9 +93,10 @@ class NBFeatureWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 "NBFeatureWeighter needs samples of both classes, but the data "
                 "contains only one class."
             )
-        p = self.alpha + np.asarray(X[y == 1].sum(axis=0)).ravel()
-        q = self.alpha + np.asarray(X[y == 0].sum(axis=0)).ravel()
-        self.ratio_ = np.log(p / p.sum()) - np.log(q / q.sum())
+        # MultinomialNB's smoothed log feature probabilities are log(p/|p|_1)
+        # and log(q/|q|_1): the ratio is their difference
+        log_prob = MultinomialNB(alpha=self.alpha).fit(X, y).feature_log_prob_
+        self.ratio_ = log_prob[1] - log_prob[0]
         return self
 
     def transform(self, X):

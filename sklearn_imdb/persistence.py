@@ -56,7 +56,10 @@ FORMAT = "sklearn-imdb-model"
 VERSION = 2
 
 # linear models and naive Bayes: the fitted arrays they predict with, the
-# first one of shape (..., n_features)
+# first one of shape (..., n_features). skops.io was weighed for these steps:
+# it would bring a dependency and its own lists of trusted types, where this
+# allow-list of seven kinds, each rebuilt from its arrays and parameters
+# validated by the estimator's own constraints, is smaller and stricter.
 _ARRAYS = {
     "LogisticRegression": ("coef_", "intercept_", "classes_"),
     "LinearSVC": ("coef_", "intercept_", "classes_"),

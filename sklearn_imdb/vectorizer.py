@@ -177,6 +177,8 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
         self.idf_ = None
         if self.output == "tfidf":
             df = np.bincount(counts.indices, minlength=self.n_features_out_)
+            # TfidfTransformer(smooth_idf=True)'s formula; the weights are
+            # kept as idf_ itself, which is what a model file stores
             self.idf_ = np.log((1 + len(docs)) / (1 + df)) + 1.0
         return self._finish(counts)
 

@@ -20,6 +20,9 @@ TINY_REVIEWS = [
     ("test", "neg", 4, 3, "Boring plot and a dull cast."),
 ]
 README = b"Large Movie Review Dataset v1.0 (tiny test copy)\n"
+POSITIVE = "great wonderful superb moving brilliant fun loved best".split()
+NEGATIVE = "dull boring awful waste worst poor hated bad".split()
+NEUTRAL = "the film a movie plot actor scene story it was".split()
 
 
 def write_archive(path, reviews=TINY_REVIEWS, extra=(), readme=README):
@@ -49,14 +52,14 @@ def tiny_archive(tmp_path, monkeypatch):
 def synthetic_reviews(n_per_label, split, seed=0):
     """Reviews in the layout of TINY_REVIEWS whose words give their label."""
     rng = np.random.default_rng(seed)
-    good = "great wonderful superb moving brilliant fun loved best".split()
-    bad = "dull boring awful waste worst poor hated bad".split()
-    filler = "the film a movie plot actor scene story it was".split()
     rows = []
-    for label, words, ratings in (("pos", good, (7, 10)), ("neg", bad, (1, 4))):
+    for label, words, ratings in (
+        ("pos", POSITIVE, (7, 10)),
+        ("neg", NEGATIVE, (1, 4)),
+    ):
         for i in range(n_per_label):
             text = " ".join(
-                rng.choice(filler, 8).tolist() + rng.choice(words, 3).tolist()
+                rng.choice(NEUTRAL, 8).tolist() + rng.choice(words, 3).tolist()
             )
             rows.append(
                 (split, label, i, int(rng.integers(*ratings, endpoint=True)), text)
@@ -79,11 +82,6 @@ def data_home(tmp_path):
     home = tmp_path / "scikit_learn_data"
     home.mkdir()
     return home
-
-
-POSITIVE = "great wonderful superb moving brilliant fun loved best".split()
-NEGATIVE = "dull boring awful waste worst poor hated bad".split()
-NEUTRAL = "the film a movie plot actor scene story it was".split()
 
 
 def make_reviews(n=240, seed=0, n_classes=2):
