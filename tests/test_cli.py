@@ -164,49 +164,25 @@ def test_predict_streams_stdin(small_archive, tmp_path, capsys, monkeypatch):
     assert code == 0 and labels == ["pos", "neg"] * 5
 
 
-def test_interrupted_search_keeps_the_previous_results(small_archive, tmp_path, capsys):
+def test_interrupted_search_keeps_the_previous_results(
+    small_archive, tmp_path, capsys, monkeypatch
+):
     import sklearn_imdb.model_selection as model_selection
-    from sklearn_imdb import reports
+    from sklearn_imdb._files import atomic_write
 
     out = tmp_path / "tune"
-    code, _, _ = run(
-        capsys,
-        "tune",
-        "--grid",
-        "small",
-        "--cv",
-        "2",
-        "--limit",
-        "40",
-        "--out",
-        str(out),
-    )
-    assert code == 0
+    argv = ["tune", "--grid", "small", "--cv", "2", "--limit", "40", "--out", str(out)]
+    assert run(capsys, *argv)[0] == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
     def interrupted_write(search, path):
         # Ctrl-C half-way through writing the new results
-        with reports.atomic_write(path / "results.csv", "w") as f:
+        with atomic_write(path / "results.csv", "w") as f:
             f.write("rank_test_score,mean_")
             raise KeyboardInterrupt
 
-    real = model_selection.write_search
-    model_selection.write_search = interrupted_write
-    try:
-        code, out_text, err = run(
-            capsys,
-            "tune",
-            "--grid",
-            "small",
-            "--cv",
-            "2",
-            "--limit",
-            "40",
-            "--out",
-            str(out),
-        )
-    finally:
-        model_selection.write_search = real
+    monkeypatch.setattr(model_selection, "write_search", interrupted_write)
+    code, _, err = run(capsys, *argv)
     assert code == 130
     assert err.strip().count("\n") == 0 and "interrupted" in err
     assert "Traceback" not in err
