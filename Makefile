@@ -24,7 +24,7 @@ COMPAT_TESTS := tests/test_sklearn_interop.py tests/test_classifier.py
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test,dask,docs]"
+	$(PY) -m pip install --quiet -e ".[test,dask,docs,parquet]"
 	touch $(STAMP)
 
 install: $(STAMP)

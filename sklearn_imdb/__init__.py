@@ -10,6 +10,7 @@ from .datasets import fetch_imdb
 from .nb_weighting import NBFeatureWeighter
 from .persistence import load_model, save_model
 from .tokenizer import tokenize
+from .user_data import load_reviews
 from .vectorizer import MultiHotVectorizer
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "NBFeatureWeighter",
     "fetch_imdb",
     "load_model",
+    "load_reviews",
     "plot_history",
     "save_model",
     "tokenize",
