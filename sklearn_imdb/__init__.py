@@ -7,6 +7,7 @@ Importing the package is cheap: TensorFlow is only loaded when
 import importlib
 
 from .datasets import fetch_imdb
+from .inspection import explain, top_features
 from .nb_weighting import NBFeatureWeighter
 from .persistence import load_model, save_model
 from .tokenizer import tokenize
@@ -17,12 +18,14 @@ __all__ = [
     "DenseNetworkClassifier",
     "MultiHotVectorizer",
     "NBFeatureWeighter",
+    "explain",
     "fetch_imdb",
     "load_model",
     "load_reviews",
     "plot_history",
     "save_model",
     "tokenize",
+    "top_features",
 ]
 __version__ = "0.1.0"
 

@@ -2,9 +2,9 @@
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
 
-from sklearn_imdb import DenseNetworkClassifier, MultiHotVectorizer, tokenize
+from sklearn_imdb import MultiHotVectorizer, explain, tokenize
+from sklearn_imdb.pipelines import named_pipeline
 
 from .test_vectorizer import vectorize_sequences
 
@@ -34,13 +34,11 @@ def test_token_id_path_equals_the_notebook_on_real_sequences(imdb):
     np.testing.assert_array_equal(X.toarray(), vectorize_sequences(ids, 10000))
 
 
-def test_seed_pipeline_reproduces_the_notebook(imdb):
+def test_seed_pipeline_reproduces_the_notebook_and_explains_itself(imdb):
     train, test = imdb
-    pipe = Pipeline(
-        [
-            ("vec", MultiHotVectorizer(num_words=10000)),
-            ("clf", DenseNetworkClassifier(random_state=0)),
-        ]
-    ).fit(train.data, train.target)
+    pipe = named_pipeline("seed-net").fit(train.data, train.target)
     assert pipe.score(test.data, test.target) >= 0.875
     assert len(pipe[-1].history_["loss"]) == 4
+    (result,) = explain(pipe, ["A wonderful, moving film with a dreadful ending."])
+    terms = dict(zip(result.terms["term"], result.terms["contribution"]))
+    assert terms["wonderful"] > 0 and terms["moving"] > 0 and terms["dreadful"] < 0
