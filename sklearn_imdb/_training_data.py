@@ -1,15 +1,13 @@
 """The classifier's training data: checked targets, a hold-out, seeded batches.
 
 Targets get clear errors before any training; the validation hold-out is
-shuffled and stratified. The rows go to Keras as a ``tf.data`` pipeline of
-batches in an order we choose.
-
-Keras shuffles with TensorFlow's process-wide seed, which other threads (and
-scikeras) change; here the order of every epoch is drawn with NumPy from the
-fit's own seed, so that two fits with one seed see the same batches whatever
-else runs in the process. The rows go to TensorFlow once per fit: a scipy
-CSR matrix as its three arrays, each batch gathered from them inside the
-TensorFlow graph (no dense copy, no Python per batch).
+shuffled and stratified. Keras shuffles with TensorFlow's process-wide seed,
+which other threads (and scikeras) change; here the order of every epoch is
+drawn with NumPy from the fit's own seed, so that two fits with one seed see
+the same batches whatever else runs in the process. The rows go to
+TensorFlow once per fit, a CSR matrix as its three arrays, and each batch is
+gathered from them inside the TensorFlow graph (no dense copy, no Python per
+batch).
 """
 
 import numpy as np
