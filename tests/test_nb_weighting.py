@@ -1,15 +1,9 @@
+"""NBFeatureWeighter; scikit-learn's estimator checks on it are in test_common.py."""
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
-from sklearn.utils.estimator_checks import (
-    check_fit_check_is_fitted,
-    check_get_params_invariance,
-    check_no_attributes_set_in_init,
-    check_parameters_default_constructible,
-    check_set_params,
-    check_transformers_unfitted,
-)
 
 from sklearn_imdb.nb_weighting import NBFeatureWeighter
 
@@ -49,23 +43,6 @@ def test_bad_alpha_and_unfitted():
         NBFeatureWeighter(alpha=0).fit(X, y)
     with pytest.raises(NotFittedError):
         NBFeatureWeighter().transform(X)
-
-
-@pytest.mark.parametrize(
-    "check",
-    [
-        check_get_params_invariance,
-        check_set_params,
-        check_no_attributes_set_in_init,
-        check_parameters_default_constructible,
-        check_transformers_unfitted,
-        check_fit_check_is_fitted,
-    ],
-)
-def test_sklearn_api_checks(check):
-    # the data checks of parametrize_with_checks use three classes, which a
-    # log-count ratio cannot take; these run on binary or no data
-    check("NBFeatureWeighter", NBFeatureWeighter())
 
 
 def test_wrong_number_of_features():
