@@ -9,10 +9,23 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-__all__ = ["chunks", "count_checked", "count_matrix", "top_terms"]
+__all__ = ["chunks", "count_checked", "count_matrix", "key_index", "top_terms"]
 
 # documents tokenised at once by one thread: bounds the memory of a transform
 CHUNK_DOCS = 4096
+
+
+def key_index(keys):
+    """A ``pandas.Index`` of distinct keys, ready to be shared by threads.
+
+    pandas builds an index's hash table lazily, and two threads that first
+    look up at once can see it half-built and report the index as
+    non-unique (pandas#21150, seen here with pandas 2.0): build it now.
+    """
+    index = pd.Index(keys)
+    if not index.is_unique:
+        raise ValueError("vocabulary keys must be distinct")
+    return index
 
 
 def chunks(docs):
@@ -66,7 +79,7 @@ def _merge_counts(parts):
 
 def _names_of(keys, grams):
     """The text and check key of each key, from its first chunk that holds it."""
-    table = pd.Index(keys)
+    table = key_index(keys)
     names = np.empty(keys.size, dtype=object)
     check_keys = np.zeros(keys.size, dtype=np.uint64)
     missing = np.arange(keys.size)

@@ -32,7 +32,6 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
@@ -48,6 +47,7 @@ from ._model_format import (
     write_members,
 )
 from ._ngrams import HASH_SEEDS, hash_ngrams
+from ._vocabulary import key_index
 from .vectorizer import MultiHotVectorizer
 
 __all__ = ["save_model", "load_model"]
@@ -256,7 +256,7 @@ def _load_vectorizer(prefix, members):
     vec.hash_seed_ = state["hash_seed"]
     if vec.hash_seed_ not in HASH_SEEDS:
         raise ValueError(f"unknown hash seed {vec.hash_seed_!r}")
-    vec._table = pd.Index(_term_keys(terms, vec.hash_seed_))
+    vec._table = key_index(_term_keys(terms, vec.hash_seed_))
     return vec
 
 

@@ -4,7 +4,6 @@ import numbers
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.preprocessing import normalize
@@ -13,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._documents import check_documents, flatten_ids
 from ._ngrams import HASH_SEEDS, hash_ngrams
-from ._vocabulary import chunks, count_checked, count_matrix, top_terms
+from ._vocabulary import chunks, count_checked, count_matrix, key_index, top_terms
 from .parallel import available_threads
 
 __all__ = ["MultiHotVectorizer"]
@@ -200,7 +199,7 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
             if not any(g.keys.size for g in grams):
                 raise ValueError("Empty vocabulary: the documents contain no words.")
             names, keys, check_keys = top_terms(grams, self.num_words)
-            table = pd.Index(keys)
+            table = key_index(keys)
             counted = self._map(
                 lambda part: count_checked(table, check_keys, *part),
                 list(zip(grams, map(len, parts))),
