@@ -24,7 +24,7 @@ __all__ = ["SUBSETS", "identify_source", "load_cache", "read_source", "write_cac
 logger = logging.getLogger("sklearn_imdb.datasets")
 
 SUBSETS = ("train", "test")
-_TARGET_NAMES = ["neg", "pos"]
+TARGET_NAMES = ["neg", "pos"]
 _CACHE_FORMAT = 2  # 2: the cache records its source
 _REVIEW = re.compile(r"aclImdb/(train|test)/(neg|pos)/(\d{1,9})_(\d{1,2})\.txt")
 _README = "aclImdb/README"
@@ -54,7 +54,7 @@ def identify_source(path, downloaded=False):
     path = Path(path).resolve()
     if path.is_dir():
         root = path if (path / "train").is_dir() else path / "aclImdb"
-        folders = [root / s / label for s in SUBSETS for label in _TARGET_NAMES]
+        folders = [root / s / label for s in SUBSETS for label in TARGET_NAMES]
         return {
             "kind": "folder",
             "path": str(path),
@@ -119,7 +119,7 @@ def _iter_directory(root):
     if readme.is_file():
         yield _README, readme.read_bytes()
     for split in SUBSETS:
-        for label in _TARGET_NAMES:
+        for label in TARGET_NAMES:
             folder = root / split / label
             if not folder.is_dir():
                 continue

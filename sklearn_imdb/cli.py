@@ -64,28 +64,43 @@ def cmd_data(args):
 
 
 def cmd_train(args):
-    from .model_selection import load_splits
     from .persistence import save_model
     from .pipelines import named_pipeline
+    from .plotting import plot_confusion_matrix
 
     params = dict(args.set or [])
     if args.epochs is not None:
         params["clf__epochs"] = args.epochs
     pipe = named_pipeline(args.model, **params)
     out = _out_dir(args.out)
-    X_train, y_train, X_test, y_test = load_splits(args.limit)
-    print(f"training {args.model} on {len(X_train):,} reviews ...")
+    X_train, y_train, X_test, y_test = _splits(args)
+    print(
+        f"training {args.model} on {len(X_train):,} reviews "
+        f"({len(np.unique(y_train))} classes) ..."
+    )
     start = time.perf_counter()
     pipe.fit(X_train, y_train)
     fit_seconds = time.perf_counter() - start
-    print(f"fitted in {fit_seconds:.1f} s; test: {_evaluation(pipe, X_test, y_test)}")
+    text, predicted = _evaluation(pipe, X_test, y_test)
+    print(f"fitted in {fit_seconds:.1f} s; test: {text}")
     path = save_model(pipe, out / "model.skimdb")
     print(f"saved the fitted pipeline to {path}")
+    figure = plot_confusion_matrix(
+        y_test,
+        predicted,
+        labels=pipe.classes_,
+        path=out / "confusion_matrix.png",
+        title=f"{args.model}, {len(X_test):,} test reviews",
+    )
+    _close(figure)
+    print(f"saved the confusion matrix to {out / 'confusion_matrix.png'}")
     history = getattr(pipe[-1], "history_", None)
     if history:
         from .plotting import plot_history
 
-        plot_history(history, path=out / "training_curves.png", title=args.model)
+        _close(
+            plot_history(history, path=out / "training_curves.png", title=args.model)
+        )
         print(f"saved the training curves to {out / 'training_curves.png'}")
 
 
@@ -94,53 +109,196 @@ def cmd_evaluate(args):
     from .persistence import load_model
 
     pipe = load_model(_existing_file(args.model))
-    X_train, y_train, X_test, y_test = load_splits(args.limit)
-    X, y = (X_test, y_test) if args.subset == "test" else (X_train, y_train)
-    print(f"{args.subset}: {_evaluation(pipe, X, y)}")
+    if args.data is None:
+        _no_columns(args)
+        X_train, y_train, X_test, y_test = _imdb_labels(load_splits(args.limit))
+        X, y = (X_test, y_test) if args.subset == "test" else (X_train, y_train)
+        name = args.subset
+    else:
+        from .user_data import load_reviews
+
+        bunch = load_reviews(
+            args.data, text_column=args.text_column, label_column=args.label_column
+        )
+        X, y = bunch.data, np.asarray(bunch.target_names)[bunch.target]
+        name = str(args.data)
+    print(f"{name}: {_evaluation(pipe, X, y)[0]}")
+
+
+def _splits(args):
+    """Train and test texts and labels: IMDB's, or of --data."""
+    from .model_selection import load_splits
+
+    if args.data is None:
+        if args.test_data is not None:
+            raise ValueError("--test-data needs --data: the file to train on")
+        _no_columns(args)
+        return _imdb_labels(load_splits(args.limit))
+    return load_splits(
+        args.limit,
+        data=args.data,
+        test_data=args.test_data,
+        test_size=args.test_size,
+        text_column=args.text_column,
+        label_column=args.label_column,
+    )
+
+
+def _imdb_labels(splits):
+    """IMDB's splits with the labels as names, so that models print them."""
+    from .datasets import TARGET_NAMES
+
+    names = np.asarray(TARGET_NAMES)
+    X_train, y_train, X_test, y_test = splits
+    return X_train, names[y_train], X_test, names[y_test]
+
+
+def _no_columns(args):
+    for option in ("text_column", "label_column"):
+        if getattr(args, option, None) is not None:
+            flag = "--" + option.replace("_", "-")
+            raise ValueError(f"{flag} needs --data: IMDB's columns are known")
 
 
 def _evaluation(pipe, X, y):
-    """Accuracy, ROC AUC (and log loss) of ``pipe`` on ``(X, y)``, as text."""
-    from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
-
-    from .model_selection import predict_with_scores
+    """Scores of ``pipe`` on ``(X, y)`` as text, and its predictions."""
+    from .scoring import predict_with_scores, scores_of_predictions
 
     predicted, scores, is_proba = predict_with_scores(pipe, X)
-    text = (
-        f"{len(X):,} reviews, accuracy {accuracy_score(y, predicted):.4f}, "
-        f"ROC AUC {roc_auc_score(y, scores):.4f}"
-    )
-    return text + (f", log loss {log_loss(y, scores):.4f}" if is_proba else "")
+    result = scores_of_predictions(y, predicted, scores, is_proba, pipe.classes_)
+    text = f"{len(X):,} reviews, accuracy {result['accuracy']:.4f}"
+    if len(pipe.classes_) > 2:
+        text += f", macro-F1 {result['macro_f1']:.4f}"
+    for key, name in (("roc_auc", "ROC AUC"), ("log_loss", "log loss")):
+        if not np.isnan(result[key]):
+            text += f", {name} {result[key]:.4f}"
+    return text, predicted
 
 
 def cmd_predict(args):
     from .batching import iter_predictions
     from .persistence import load_model
+    from .user_data import read_texts
 
     pipe = load_model(_existing_file(args.model))
-    if args.reviews == ["-"]:  # one review per line, streamed in batches
+    if args.file is not None:
+        if args.texts:
+            raise ValueError("give texts or --file, not both")
+        texts = read_texts(args.file, text_column=args.text_column)
+    elif args.text_column is not None:
+        raise ValueError("--text-column needs --file")
+    elif args.texts == ["-"]:  # one text per line, streamed in batches
         texts = (line.rstrip("\n") for line in sys.stdin if line.strip())
     else:
-        texts = args.reviews
+        texts = args.texts
     method = "predict_proba" if hasattr(pipe, "predict_proba") else "predict"
     texts, shown = _tee(texts)
+    write = _ROW_WRITERS[args.format](pipe.classes_, method == "predict_proba")
     count = 0
     for output in iter_predictions(
         pipe, texts, method=method, batch_size=args.batch_size
     ):
         for row in output:
-            text = next(shown)
-            text = text if len(text) <= 70 else text[:67] + "..."
             if method == "predict_proba":
-                label = pipe.classes_[int(np.argmax(row))]
-                print(f"P(pos)={row[-1]:.3f}  {_label(label):>4}  {text}")
+                write(next(shown), pipe.classes_[int(np.argmax(row))], row)
             else:
-                print(f"{_label(row):>4}  {text}")
+                write(next(shown), row, None)
             count += 1
     if not count:
         raise ValueError(
-            "no reviews to classify: give them as arguments, or '-' for stdin"
+            "no texts to classify: give them as arguments, --file, or '-' for stdin"
         )
+
+
+def _text_rows(classes, with_proba):
+    """Aligned columns: the label, each class's probability, the text."""
+    width = max(5, *(len(str(c)) for c in classes))
+    heads = [f"P({c})" for c in classes] if with_proba else []
+    widths = [max(5, len(h)) for h in heads]
+    header = [f"{'label':<{width}}", *(f"{h:>{w}}" for h, w in zip(heads, widths))]
+    print("  ".join([*header, "text"]))
+
+    def write(text, label, proba):
+        text = text if len(text) <= 70 else text[:67] + "..."
+        cells = [f"{str(label):<{width}}"]
+        if proba is not None:
+            cells += [f"{p:>{w}.3f}" for p, w in zip(proba, widths)]
+        print("  ".join([*cells, text.replace("\n", " ")]))
+
+    return write
+
+
+def _csv_rows(classes, with_proba):
+    import csv
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    heads = [f"proba_{c}" for c in classes] if with_proba else []
+    writer.writerow(["text", "label", *heads])
+
+    def write(text, label, proba):
+        probabilities = [] if proba is None else [f"{p:.6f}" for p in proba]
+        writer.writerow([text, _plain(label), *probabilities])
+
+    return write
+
+
+def _jsonl_rows(classes, with_proba):
+    def write(text, label, proba):
+        row = {"text": text, "label": _plain(label)}
+        if proba is not None:
+            row["proba"] = {str(c): round(float(p), 6) for c, p in zip(classes, proba)}
+        print(json.dumps(row, ensure_ascii=False))
+
+    return write
+
+
+_ROW_WRITERS = {"text": _text_rows, "csv": _csv_rows, "jsonl": _jsonl_rows}
+
+
+def _plain(value):
+    """A NumPy label as the Python value JSON and CSV write."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def cmd_explain(args):
+    from .inspection import explain, explanation_html, top_features
+    from .persistence import load_model
+
+    pipe = load_model(_existing_file(args.model))
+    if args.global_:
+        if args.texts or args.html:
+            raise ValueError("--global explains the model, not texts: drop them")
+        for label, words in top_features(pipe, n=args.top).items():
+            terms = ", ".join(
+                f"{term} ({score:+.3f})" for term, score in words.itertuples(False)
+            )
+            print(f"{label}: {terms}")
+        return
+    if not args.texts:
+        raise ValueError("no texts to explain: give them as arguments, or --global")
+    explanations = explain(pipe, args.texts, top=args.top)
+    for explanation in explanations:
+        probability = (
+            ""
+            if explanation.probability is None
+            else f" (probability {explanation.probability:.3f})"
+        )
+        print(f"{explanation.text}\n  predicted: {explanation.label}{probability}")
+        terms = explanation.terms
+        for heading, part in (
+            ("towards", terms[terms["contribution"] > 0]),
+            ("against", terms[terms["contribution"] < 0].iloc[::-1]),
+        ):
+            words = ", ".join(
+                f"{term} ({value:+.3f})" for term, value in part.itertuples(False)
+            )
+            print(f"  {heading} {explanation.label}: {words or '-'}")
+    if args.html:
+        from ._files import atomic_write
+
+        with atomic_write(args.html, "w") as f:
+            f.write(explanation_html(explanations))
+        print(f"wrote {args.html}")
 
 
 def cmd_compare(args):
@@ -155,13 +313,20 @@ def cmd_compare(args):
     )
     if models is not None and not models:
         raise ValueError("--models is empty: give names separated by commas, or 'all'")
+    splits = _splits(args)
+    n_classes = len(np.unique(splits[1]))
     print(
-        f"comparing {', '.join(models or available_pipelines())} "
-        f"({'no CV' if args.cv == 0 else f'{args.cv}-fold CV'}"
-        f"{f', {args.limit} reviews per split' if args.limit else ''})"
+        f"comparing {', '.join(models or available_pipelines(n_classes))} "
+        f"on {len(splits[0]):,} training reviews, {n_classes} classes "
+        f"({'no CV' if args.cv == 0 else f'{args.cv}-fold CV'})"
     )
     table = compare(
-        models, cv=args.cv, limit=args.limit, n_jobs=args.n_jobs, out=args.out
+        models,
+        cv=args.cv,
+        limit=args.limit,
+        splits=splits,
+        n_jobs=args.n_jobs,
+        out=args.out,
     )
     print(table_markdown(table))
     if args.out:
@@ -176,6 +341,7 @@ def cmd_tune(args):
         model=args.model,
         cv=args.cv,
         limit=args.limit,
+        splits=_splits(args),
         n_jobs=args.n_jobs,
         backend=args.backend,
         scheduler=args.scheduler,
@@ -222,9 +388,10 @@ def _tee(iterable):
     return tee(iterable, 2)
 
 
-def _label(value):
-    names = {0: "neg", 1: "pos"}
-    return names.get(value, str(value)) if not isinstance(value, str) else value
+def _close(fig):
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
 
 
 COMMANDS = {
@@ -232,6 +399,7 @@ COMMANDS = {
     "train": cmd_train,
     "evaluate": cmd_evaluate,
     "predict": cmd_predict,
+    "explain": cmd_explain,
     "compare": cmd_compare,
     "tune": cmd_tune,
 }

@@ -19,13 +19,14 @@ from sklearn.utils import Bunch, check_random_state
 
 from ._imdb_archive import (
     SUBSETS,
+    TARGET_NAMES,
     identify_source,
     load_cache,
     read_source,
     write_cache,
 )
 
-__all__ = ["fetch_imdb", "describe", "ARCHIVE", "ARCHIVE_ENV"]
+__all__ = ["fetch_imdb", "describe", "ARCHIVE", "ARCHIVE_ENV", "TARGET_NAMES"]
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,6 @@ ARCHIVE_SIZE = 84_125_825
 ARCHIVE_ENV = "SKLEARN_IMDB_ARCHIVE"
 
 CACHE_NAME = "aclImdb_v1_labeled.npz"
-_TARGET_NAMES = ["neg", "pos"]
 
 
 def fetch_imdb(
@@ -203,7 +203,7 @@ def _make_bunch(cache, subset, return_X_y, as_frame, shuffle, random_state):
     bunch = Bunch(
         data=texts,
         target=columns["target"],
-        target_names=list(_TARGET_NAMES),
+        target_names=list(TARGET_NAMES),
         rating=columns["rating"],
         review_id=columns["review_id"],
         frame=None,

@@ -13,7 +13,9 @@ import scipy.sparse as sp
 from sklearn.utils import Bunch
 from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["explain", "top_features"]
+from .tokenizer import word_spans
+
+__all__ = ["explain", "explanation_html", "top_features"]
 
 
 def explain(pipe, texts, *, top=10):
@@ -138,3 +140,63 @@ def top_features(pipe, *, n=20):
         for k, label in enumerate(classes)
         for order in [np.argsort(-scores[k], kind="stable")[:n]]
     }
+
+
+def explanation_html(explanations):
+    """An HTML page of texts with their words coloured by contribution.
+
+    Parameters
+    ----------
+    explanations : list of :class:`~sklearn.utils.Bunch`
+        As :func:`explain` returns them.
+
+    Returns
+    -------
+    html : str
+        A standalone page: each text with every explained word highlighted,
+        green towards the predicted class and red against it, more opaque the
+        larger the contribution (shown on hover), and below it the table of
+        its terms (n-grams included).
+    """
+    from html import escape
+
+    parts = []
+    for explanation in explanations:
+        terms = explanation.terms
+        largest = max(terms["contribution"].abs().max(), 1e-12) if len(terms) else 1
+        weight = dict(zip(terms["term"], terms["contribution"]))
+        text, pieces, position = explanation.text, [], 0
+        for start, end, word in word_spans(text):
+            if word not in weight:
+                continue
+            value = weight[word]
+            colour = "0,160,0" if value > 0 else "220,0,0"
+            pieces += [
+                escape(text[position:start]),
+                f'<mark style="background:rgba({colour},'
+                f'{0.15 + 0.75 * abs(value) / largest:.2f})" '
+                f'title="{value:+.4f}">{escape(text[start:end])}</mark>',
+            ]
+            position = end
+        pieces.append(escape(text[position:]))
+        probability = (
+            ""
+            if explanation.probability is None
+            else f" (probability {explanation.probability:.3f})"
+        )
+        rows = "".join(
+            f"<tr><td>{escape(str(term))}</td><td>{value:+.4f}</td></tr>"
+            for term, value in zip(terms["term"], terms["contribution"])
+        )
+        parts.append(
+            f"<section><h2>Predicted: {escape(str(explanation.label))}"
+            f"{probability}</h2><p>{''.join(pieces)}</p>"
+            f"<table><tr><th>term</th><th>contribution</th></tr>{rows}</table>"
+            "</section>"
+        )
+    return (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
+        "<title>Which words decide</title></head><body>"
+        + "".join(parts)
+        + "</body></html>\n"
+    )

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import accuracy_score, roc_auc_score
 from sklearn.model_selection import (
     GridSearchCV,
     StratifiedKFold,
@@ -23,11 +22,13 @@ from sklearn.model_selection import (
 )
 
 from .datasets import fetch_imdb
+from .user_data import load_reviews
 from .parallel import dask_backend, threads_per_worker
-from .pipelines import available_pipelines, named_pipeline
+from .pipelines import available_pipelines, check_classes, named_pipeline
 from .reports import write_comparison, write_search
+from .scoring import classification_scores
 
-__all__ = ["GRIDS", "compare", "load_splits", "predict_with_scores", "tune"]
+__all__ = ["GRIDS", "compare", "load_splits", "tune"]
 
 logger = logging.getLogger(__name__)
 
@@ -49,52 +50,112 @@ COMPARISON_COLUMNS = [
     "cv_accuracy_mean",
     "cv_accuracy_std",
     "test_accuracy",
+    "test_macro_f1",
     "test_roc_auc",
+    "test_log_loss",
+    "test_brier",
     "fit_seconds",
     "predict_seconds",
 ]
 
 
-def load_splits(limit=None, random_state=0):
-    """The IMDB train and test splits, optionally a stratified sample of each.
+def load_splits(
+    limit=None,
+    random_state=0,
+    *,
+    data=None,
+    test_data=None,
+    test_size=0.2,
+    text_column=None,
+    label_column=None,
+):
+    """Train and test splits: IMDB's, or of the user's labelled texts.
 
     Parameters
     ----------
     limit : int or None, default=None
-        Number of reviews to keep from each split (stratified); None keeps all.
+        Number of texts to keep from each split (stratified); None keeps all.
     random_state : int, default=0
-        Seed of the sample.
+        Seed of the sample and of the split of ``data``.
+    data : str or path-like or None, default=None
+        A file or folder for :func:`~sklearn_imdb.load_reviews`; None loads
+        IMDB's train and test splits.
+    test_data : str or path-like or None, default=None
+        A second file to test on; None holds out ``test_size`` of ``data``
+        (stratified).
+    test_size : float or int, default=0.2
+        The held-out fraction (or number) of ``data`` when there is no
+        ``test_data``.
+    text_column, label_column : str or None, default=None
+        Passed to :func:`~sklearn_imdb.load_reviews`.
 
     Returns
     -------
     X_train, y_train, X_test, y_test : lists of str and ndarrays
-        Reviews and labels.
+        Texts and labels; a file's labels as they appear in it.
     """
-    splits = []
-    for subset in ("train", "test"):
-        X, y = fetch_imdb(subset=subset, return_X_y=True)
+    if data is None:
+        if test_data is not None:
+            raise ValueError("test_data needs data: the file to train on.")
+        splits = [fetch_imdb(subset=s, return_X_y=True) for s in ("train", "test")]
+    else:
+        columns = {"text_column": text_column, "label_column": label_column}
+        X, y = _labelled(load_reviews(data, **columns))
+        if test_data is None:
+            X_train, X_test, y_train, y_test = train_test_split(
+                X, y, test_size=test_size, stratify=y, random_state=random_state
+            )
+            splits = [(X_train, y_train), (X_test, y_test)]
+        else:
+            X_test, y_test = _labelled(load_reviews(test_data, **columns))
+            unknown = np.setdiff1d(y_test, y)
+            if unknown.size:
+                raise ValueError(
+                    f"{test_data} has labels that {data} has not: "
+                    f"{unknown[:5].tolist()}."
+                )
+            splits = [(X, y), (X_test, y_test)]
+    if limit is not None and limit < 4:
+        raise ValueError(f"limit must be at least 4 texts, got {limit}.")
+    result = []
+    for X, y in splits:
         if limit is not None and limit < len(X):
-            if limit < 4:
-                raise ValueError(f"limit must be at least 4 reviews, got {limit}.")
             X, _, y, _ = train_test_split(
                 X, y, train_size=limit, stratify=y, random_state=random_state
             )
-        splits += [X, y]
-    return tuple(splits)
+        result += [X, y]
+    return tuple(result)
 
 
-def compare(models=None, *, cv=5, limit=None, n_jobs=None, out=None, random_state=0):
+def _labelled(bunch):
+    """A loaded file's texts and labels, the labels as the file has them."""
+    return bunch.data, np.asarray(bunch.target_names)[bunch.target]
+
+
+def compare(
+    models=None,
+    *,
+    cv=5,
+    limit=None,
+    splits=None,
+    n_jobs=None,
+    out=None,
+    random_state=0,
+):
     """Cross-validate named pipelines, then fit on train and score on test.
 
     Parameters
     ----------
     models : list of str or None, default=None
         Names from :func:`~sklearn_imdb.pipelines.available_pipelines`; None
-        compares all of them.
+        compares all of them that take the data's number of classes.
     cv : int, default=5
         Stratified folds on the training split; 0 skips cross-validation.
     limit : int or None, default=None
-        Use a stratified sample of ``limit`` reviews from each split.
+        Use a stratified sample of ``limit`` IMDB reviews from each split.
+    splits : tuple or None, default=None
+        ``(X_train, y_train, X_test, y_test)``, e.g. from :func:`load_splits`
+        on your own file; None uses IMDB's splits.
     n_jobs : int or None, default=None
         Folds run in parallel (joblib processes).
     out : str or path-like or None, default=None
@@ -106,42 +167,46 @@ def compare(models=None, *, cv=5, limit=None, n_jobs=None, out=None, random_stat
     Returns
     -------
     table : pandas DataFrame
-        One row per model with the columns of :data:`COMPARISON_COLUMNS`.
+        One row per model with the columns of :data:`COMPARISON_COLUMNS`:
+        test accuracy, macro-F1, ROC AUC, log loss and Brier score as
+        :func:`~sklearn_imdb.scoring.classification_scores` gives them.
     """
-    models = available_pipelines() if models is None else list(models)
-    for name in models:
-        named_pipeline(name)  # unknown names fail before any work
     _check_cv(cv)
-    X_train, y_train, X_test, y_test = load_splits(limit, random_state)
+    dataset = "IMDB" if splits is None else "your data"
+    X_train, y_train, X_test, y_test = splits or load_splits(limit, random_state)
+    n_classes = len(np.unique(y_train))
+    models = available_pipelines(n_classes) if models is None else list(models)
+    for name in models:  # before any work: unknown names, too many classes
+        check_classes(name, n_classes)
     rows = []
     for i, name in enumerate(models, 1):
         logger.info("[%d/%d] %s", i, len(models), name)
         pipe = named_pipeline(name)
-        scores = [np.nan]
+        cv_scores = [np.nan]
         if cv:
             folds = StratifiedKFold(cv, shuffle=True, random_state=random_state)
-            scores = _cross_val_accuracy(pipe, X_train, y_train, folds, n_jobs, name)
+            cv_scores = _cross_val_accuracy(pipe, X_train, y_train, folds, n_jobs, name)
         start = time.perf_counter()
         pipe.fit(X_train, y_train)
         fit_seconds = time.perf_counter() - start
         start = time.perf_counter()
-        predicted, score, _ = predict_with_scores(pipe, X_test)
+        test = classification_scores(pipe, X_test, y_test)
         predict_seconds = time.perf_counter() - start
         rows.append(
             {
                 "model": name,
-                "cv_accuracy_mean": np.mean(scores),
-                "cv_accuracy_std": np.std(scores),
-                "test_accuracy": accuracy_score(y_test, predicted),
-                "test_roc_auc": roc_auc_score(y_test, score),
+                "cv_accuracy_mean": np.mean(cv_scores),
+                "cv_accuracy_std": np.std(cv_scores),
+                **{f"test_{metric}": value for metric, value in test.items()},
                 "fit_seconds": fit_seconds,
                 "predict_seconds": predict_seconds,
             }
         )
-        logger.info("    %s: test accuracy %.4f", name, rows[-1]["test_accuracy"])
+        logger.info("    %s: test accuracy %.4f", name, test["accuracy"])
     table = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
     if out is not None:
-        write_comparison(table, Path(out), cv=cv, limit=limit)
+        title = f"{dataset}, {len(X_train):,} training reviews"
+        write_comparison(table, Path(out), cv=cv, title=title)
     return table
 
 
@@ -151,6 +216,7 @@ def tune(
     model="seed-net",
     cv=3,
     limit=None,
+    splits=None,
     n_jobs=None,
     backend="loky",
     scheduler=None,
@@ -171,7 +237,10 @@ def tune(
     cv : int, default=3
         Stratified folds.
     limit : int or None, default=None
-        Use a stratified sample of ``limit`` training reviews.
+        Use a stratified sample of ``limit`` IMDB training reviews.
+    splits : tuple or None, default=None
+        ``(X_train, y_train, X_test, y_test)``, e.g. from :func:`load_splits`
+        on your own file (the search uses the first two); None uses IMDB's.
     n_jobs : int or None, default=None
         Parallel fits. TensorFlow in each worker gets an equal share of the
         cores, so that workers do not oversubscribe them.
@@ -200,7 +269,8 @@ def tune(
     pipe = named_pipeline(model)
     param_grid = _resolve_grid(grid, pipe)
     _check_cv(cv, allow_zero=False)
-    X, y, _, _ = load_splits(limit, random_state)
+    X, y, _, _ = splits or load_splits(limit, random_state)
+    check_classes(model, len(np.unique(y)))
     search = GridSearchCV(
         pipe,
         param_grid,
@@ -256,33 +326,6 @@ def _cross_val_accuracy(pipe, X, y, folds, n_jobs, name):
         )
     logger.info("    %s: fold accuracies %s", name, np.round(scores, 4).tolist())
     return scores
-
-
-def predict_with_scores(pipe, X):
-    """Labels and positive-class scores of a binary classifier, in one pass.
-
-    Parameters
-    ----------
-    pipe : fitted classifier or pipeline
-        With ``predict_proba`` or ``decision_function``.
-    X : list of str
-        The reviews.
-
-    Returns
-    -------
-    predicted : ndarray
-        The predicted labels, as ``pipe.predict(X)`` gives them.
-    scores : ndarray
-        P(second class), or the decision function where there is no
-        ``predict_proba``.
-    is_proba : bool
-        Whether ``scores`` are probabilities.
-    """
-    if hasattr(pipe, "predict_proba"):
-        proba = pipe.predict_proba(X)
-        return pipe.classes_[proba.argmax(axis=1)], proba[:, 1], True
-    scores = pipe.decision_function(X)
-    return pipe.classes_[(scores > 0).astype(int)], scores, False
 
 
 def _n_candidates(param_grid):

@@ -85,7 +85,8 @@ class NBFeatureWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         kind = type_of_target(y)
         if kind != "binary":
             raise ValueError(
-                f"NBFeatureWeighter needs two classes, got a {kind} target."
+                f"NBFeatureWeighter needs two classes (its weight is the log-ratio "
+                f"of two classes' feature frequencies), got a {kind} target."
             )
         self.classes_, y = np.unique(y, return_inverse=True)
         if self.classes_.size != 2:

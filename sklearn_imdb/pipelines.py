@@ -22,7 +22,12 @@ from sklearn.svm import LinearSVC
 from .nb_weighting import NBFeatureWeighter
 from .vectorizer import MultiHotVectorizer
 
-__all__ = ["available_pipelines", "describe_pipeline", "named_pipeline"]
+__all__ = [
+    "available_pipelines",
+    "check_classes",
+    "describe_pipeline",
+    "named_pipeline",
+]
 
 
 def _network(**params):
@@ -146,15 +151,50 @@ _PIPELINES = {
 }
 
 
-def available_pipelines():
+# naive Bayes weighting is the log-ratio of two classes' word frequencies
+_TWO_CLASSES_ONLY = {"nb-logreg", "nb-net"}
+
+
+def available_pipelines(n_classes=2):
     """List the names of the ready-made pipelines.
+
+    Parameters
+    ----------
+    n_classes : int, default=2
+        List only the pipelines that train on this many classes (the
+        naive Bayes weighted ones take two).
 
     Returns
     -------
     names : list of str
         Names accepted by :func:`named_pipeline`.
     """
-    return list(_PIPELINES)
+    return [
+        name for name in _PIPELINES if n_classes <= 2 or name not in _TWO_CLASSES_ONLY
+    ]
+
+
+def check_classes(name, n_classes):
+    """Fail early, with the reason, if pipeline ``name`` cannot take ``n_classes``.
+
+    Parameters
+    ----------
+    name : str
+        A name from :func:`available_pipelines`.
+    n_classes : int
+        The number of classes of the data.
+
+    Raises
+    ------
+    ValueError
+        If the pipeline takes two classes only and the data has more.
+    """
+    if _check_name(name) not in available_pipelines(n_classes):
+        raise ValueError(
+            f"{name!r} takes two classes only (its naive Bayes weighting is the "
+            f"log-ratio of two classes' word frequencies), but the data has "
+            f"{n_classes}; use one of {', '.join(available_pipelines(n_classes))}."
+        )
 
 
 def describe_pipeline(name):

@@ -1,6 +1,11 @@
-"""Training curves: the notebook's loss and accuracy figures."""
+"""The figures: training curves, comparisons, searches and confusion matrices."""
 
-__all__ = ["plot_comparison", "plot_history", "plot_search"]
+__all__ = [
+    "plot_comparison",
+    "plot_confusion_matrix",
+    "plot_history",
+    "plot_search",
+]
 
 
 def plot_history(history, *, path=None, title=None):
@@ -150,6 +155,39 @@ def plot_search(results, *, path=None):
         ax.set_xticks(range(len(levels)), levels, rotation=15)
         ax.set(title=param.removeprefix("clf__"))
     axes[0][0].set_ylabel("Mean CV accuracy")
+    if path is not None:
+        _save(fig, path)
+    return fig
+
+
+def plot_confusion_matrix(y_true, y_pred, *, labels=None, path=None, title=None):
+    """The confusion matrix of predictions, counts and row-normalised shades.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+        True and predicted labels.
+    labels : array-like or None, default=None
+        The classes, in order (e.g. the model's ``classes_``).
+    path : str or path-like, default=None
+        If given, save the figure there.
+    title : str, default=None
+        Title of the figure.
+
+    Returns
+    -------
+    fig : matplotlib Figure
+        scikit-learn's :class:`~sklearn.metrics.ConfusionMatrixDisplay`.
+    """
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    plt = _pyplot(path)
+    n = len(labels) if labels is not None else len(set(y_true) | set(y_pred))
+    fig, ax = plt.subplots(figsize=(2 + 0.6 * n, 1.6 + 0.6 * n), layout="constrained")
+    ConfusionMatrixDisplay.from_predictions(
+        y_true, y_pred, labels=labels, ax=ax, colorbar=False, cmap="Blues"
+    )
+    ax.set_title(title or "Confusion matrix")
     if path is not None:
         _save(fig, path)
     return fig

@@ -15,7 +15,7 @@ from ._files import atomic_write
 __all__ = ["table_markdown", "write_comparison", "write_search"]
 
 
-def write_comparison(table, out, cv, limit):
+def write_comparison(table, out, cv, title):
     out.mkdir(parents=True, exist_ok=True)
     with atomic_write(out / "comparison.csv", "w") as f:
         table.to_csv(f, index=False, float_format="%.4f")
@@ -23,7 +23,7 @@ def write_comparison(table, out, cv, limit):
         f.write(table_markdown(table) + "\n")
     from .plotting import plot_comparison
 
-    title = f"IMDB, {cv}-fold CV on train" + (f", {limit} reviews" if limit else "")
+    title += f", {cv}-fold CV on train" if cv else ", no CV"
     _close(plot_comparison(table, title=title, path=out / "comparison.png"))
 
 

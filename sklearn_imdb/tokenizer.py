@@ -20,7 +20,7 @@ import unicodedata
 
 import numpy as np
 
-__all__ = ["standardize", "tokenize", "word_bytes"]
+__all__ = ["standardize", "tokenize", "word_bytes", "word_spans"]
 
 APOSTROPHES = ("'", "\u2019", "\u2018", "\u00b4", "\u02bc")
 _ASCII_WORD = b"0123456789abcdefghijklmnopqrstuvwxyz_"
@@ -93,6 +93,41 @@ def tokenize(doc):
     ['the', 'end', 'really', 'dont', 'great']
     """
     return _word_pattern().findall(standardize(doc))
+
+
+def word_spans(doc):
+    """Where each word of ``doc`` is in the original text.
+
+    Parameters
+    ----------
+    doc : str
+        A document.
+
+    Returns
+    -------
+    spans : list of (int, int, str)
+        ``(start, end, word)`` for each word: ``doc[start:end]`` is the word
+        as written (apostrophes and capitals included), ``word`` as
+        :func:`tokenize` gives it.
+
+    Examples
+    --------
+    >>> word_spans("Don\u2019t go!")
+    [(0, 5, 'dont'), (6, 8, 'go')]
+    """
+    spans = []
+    for match in _span_pattern().finditer(doc):
+        words = tokenize(match.group())
+        if words:  # a run of apostrophes alone is no word
+            spans.append((match.start(), match.end(), "".join(words)))
+    return spans
+
+
+@functools.cache
+def _span_pattern():
+    """Runs of word characters and apostrophes, in text not standardised."""
+    apostrophes = "".join(map(re.escape, APOSTROPHES))
+    return re.compile(f"(?:{_word_pattern().pattern}|[{apostrophes}])+")
 
 
 _IS_WORD_BYTE = np.zeros(256, dtype=bool)

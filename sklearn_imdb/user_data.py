@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
-__all__ = ["load_reviews"]
+__all__ = ["load_reviews", "read_texts"]
 
 TEXT_COLUMNS = ("text", "review", "sentence", "content")
 LABEL_COLUMNS = ("label", "sentiment", "target", "class", "rating")
@@ -80,6 +80,66 @@ def load_reviews(path, *, text_column=None, label_column=None, encoding="utf-8")
     else:
         texts, labels = _read_table(path, text_column, label_column, encoding)
     return _bunch(path, texts, labels)
+
+
+def read_texts(path, *, text_column=None, encoding="utf-8", chunksize=10000):
+    """Yield the texts of a file, a chunk at a time, labels or not.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.csv``, ``.tsv``, ``.jsonl`` or ``.parquet`` file (the text
+        column found as in :func:`load_reviews`), or any other file as one
+        text per line (blank lines skipped).
+    text_column : str or None, default=None
+        The column of the texts.
+    encoding : str, default="utf-8"
+        The encoding of a text file.
+    chunksize : int, default=10000
+        Rows read at once: memory is bounded by a chunk, not by the file.
+
+    Yields
+    ------
+    text : str
+        Each text, in file order (a missing text in a table is ``""``).
+    """
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file.")
+    kind = _FORMATS.get(path.suffix.lower())
+    if kind is None:
+        with path.open(encoding=encoding) as lines:
+            yield from (line.rstrip("\n") for line in lines if line.strip())
+        return
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        parquet = pq.ParquetFile(path)
+        frame = parquet.schema_arrow.empty_table().to_pandas()
+        column = _column(frame, text_column, TEXT_COLUMNS, "text", path)
+        chunks = (
+            batch.to_pandas()
+            for batch in parquet.iter_batches(chunksize, columns=[column])
+        )
+    elif kind == "jsonl":
+        chunks = pd.read_json(
+            path, lines=True, encoding=encoding, dtype=False, chunksize=chunksize
+        )
+    else:
+        chunks = pd.read_csv(
+            path,
+            sep="\t" if kind == "tsv" else ",",
+            encoding=encoding,
+            dtype=str,
+            keep_default_na=False,
+            chunksize=chunksize,
+        )
+    column = text_column
+    for chunk in chunks:
+        column = _column(chunk, column, TEXT_COLUMNS, "text", path)
+        yield from chunk[column].fillna("").astype(str)
 
 
 def _read_table(path, text_column, label_column, encoding):

@@ -35,6 +35,7 @@ def test_train_evaluate_predict(small_archive, tmp_path, capsys):
     assert code == 0 and "accuracy" in out
     assert (out_dir / "model.skimdb").is_file()
     assert (out_dir / "training_curves.png").stat().st_size > 1000
+    assert (out_dir / "confusion_matrix.png").stat().st_size > 1000
     code, out, _ = run(capsys, "evaluate", str(out_dir / "model.skimdb"))
     assert code == 0 and out.startswith("test: 60 reviews, accuracy")
     code, out, _ = run(
@@ -44,11 +45,13 @@ def test_train_evaluate_predict(small_archive, tmp_path, capsys):
         "a great wonderful film",
         "an awful boring waste",
     )
-    lines = out.splitlines()
-    assert code == 0 and len(lines) == 2
-    assert " pos  a great" in lines[0] and " neg  an awful" in lines[1]
-    p_pos = float(lines[0].split()[0].removeprefix("P(pos)="))
-    assert p_pos > 0.5
+    header, *lines = out.splitlines()
+    assert code == 0 and header.split() == ["label", "P(neg)", "P(pos)", "text"]
+    assert len(lines) == 2
+    assert lines[0].startswith("pos ") and lines[0].endswith("  a great wonderful film")
+    assert lines[1].startswith("neg ") and lines[1].endswith("  an awful boring waste")
+    p_neg, p_pos = map(float, lines[0].split()[1:3])
+    assert p_pos > 0.5 and p_neg + p_pos == pytest.approx(1, abs=2e-3)
 
 
 def test_train_a_baseline(small_archive, tmp_path, capsys):
@@ -160,7 +163,7 @@ def test_predict_streams_stdin(small_archive, tmp_path, capsys, monkeypatch):
     code, out, _ = run(
         capsys, "predict", str(tmp_path / "model.skimdb"), "-", "--batch-size", "4"
     )
-    labels = [line.split()[1] for line in out.splitlines()]
+    labels = [line.split()[0] for line in out.splitlines()[1:]]
     assert code == 0 and labels == ["pos", "neg"] * 5
 
 

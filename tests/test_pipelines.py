@@ -4,11 +4,12 @@ from sklearn.base import is_classifier
 
 from sklearn_imdb.pipelines import (
     available_pipelines,
+    check_classes,
     describe_pipeline,
     named_pipeline,
 )
 
-from .conftest import synthetic_reviews
+from .conftest import make_reviews, synthetic_reviews
 
 EXPECTED = {
     "seed-net",
@@ -40,6 +41,25 @@ def test_each_pipeline_learns_from_text(name):
     assert pipe.predict(
         ["a great wonderful film", "an awful boring waste"]
     ).tolist() == [1, 0]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_pipeline_learns_three_classes_or_says_why_not(name):
+    docs, y = make_reviews(150, seed=5, n_classes=3)
+    labels = np.array(["neg", "pos", "meh"])[y]
+    pipe = named_pipeline(name)
+    if name not in available_pipelines(n_classes=3):
+        with pytest.raises(ValueError, match="takes two classes only"):
+            check_classes(name, 3)
+        with pytest.raises(ValueError, match="needs two classes .*log-ratio"):
+            pipe.fit(docs, labels)
+        return
+    check_classes(name, 3)
+    if name == "seed-net":
+        pipe.set_params(clf__epochs=30, clf__batch_size=16)
+    pipe.fit(docs, labels)
+    assert sorted(pipe.classes_) == ["meh", "neg", "pos"]
+    assert pipe.score(docs, labels) > 0.9
 
 
 def test_make_pipeline_sets_parameters_and_is_fresh():
