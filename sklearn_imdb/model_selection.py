@@ -22,11 +22,11 @@ from sklearn.model_selection import (
 )
 
 from .datasets import fetch_imdb
-from .user_data import load_reviews
 from .parallel import dask_backend, threads_per_worker
 from .pipelines import available_pipelines, check_classes, named_pipeline
 from .reports import write_comparison, write_search
 from .scoring import classification_scores
+from .user_data import load_reviews
 
 __all__ = ["GRIDS", "compare", "load_splits", "tune"]
 

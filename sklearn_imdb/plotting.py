@@ -177,7 +177,8 @@ def plot_confusion_matrix(y_true, y_pred, *, labels=None, path=None, title=None)
     Returns
     -------
     fig : matplotlib Figure
-        scikit-learn's :class:`~sklearn.metrics.ConfusionMatrixDisplay`.
+        The plot of scikit-learn's
+        :class:`~sklearn.metrics.ConfusionMatrixDisplay`.
     """
     from sklearn.metrics import ConfusionMatrixDisplay
 

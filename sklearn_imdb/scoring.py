@@ -17,7 +17,7 @@ __all__ = [
 
 
 def predict_with_scores(pipe, X):
-    """Labels and scores of a classifier, in one pass over ``X``.
+    """Predict the labels and scores of a classifier in one pass over ``X``.
 
     Parameters
     ----------
@@ -79,8 +79,12 @@ def scores_of_predictions(y, predicted, scores, is_proba, classes):
     ----------
     y : array-like of shape (n_samples,)
         The true labels.
-    predicted, scores, is_proba
-        As :func:`predict_with_scores` returns them.
+    predicted : ndarray of shape (n_samples,)
+        The predicted labels.
+    scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+        The scores, as :func:`predict_with_scores` returns them.
+    is_proba : bool
+        Whether ``scores`` are probabilities.
     classes : ndarray of shape (n_classes,)
         The model's ``classes_``.
 

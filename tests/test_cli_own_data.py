@@ -14,7 +14,7 @@ import pytest
 
 from sklearn_imdb.cli import main
 
-from .conftest import NEGATIVE, NEUTRAL, POSITIVE
+from .conftest import NEUTRAL
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 TOPICS = {
@@ -100,8 +100,17 @@ def test_csv_of_two_classes_train_evaluate_predict_explain(tmp_path, capsys):
 
     # predict --file: the CSV's own texts, in every format
     code, out, _ = run(
-        capsys, "predict", model, "--file", data, "--text-column", "tweet",
-        "--format", "csv", "--batch-size", "7",
+        capsys,
+        "predict",
+        model,
+        "--file",
+        data,
+        "--text-column",
+        "tweet",
+        "--format",
+        "csv",
+        "--batch-size",
+        "7",
     )
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["text"] for r in rows] == docs
@@ -128,8 +137,20 @@ def test_jsonl_of_three_classes(tmp_path, capsys):
     test = write_topics(tmp_path / "topics_test.jsonl", n_per_class=10, seed=1)
     out_dir = tmp_path / "model"
     code, out, err = run(
-        capsys, "train", "--data", data, "--test-data", test, "--label-column",
-        "topic", "--epochs", "30", "--set", "clf__batch_size=16", "--out", out_dir,
+        capsys,
+        "train",
+        "--data",
+        data,
+        "--test-data",
+        test,
+        "--label-column",
+        "topic",
+        "--epochs",
+        "30",
+        "--set",
+        "clf__batch_size=16",
+        "--out",
+        out_dir,
     )
     assert code == 0, err
     assert "(3 classes)" in out
@@ -167,28 +188,55 @@ def test_jsonl_of_three_classes(tmp_path, capsys):
     )
     page = html.read_text()
     assert code == 0 and page.startswith("<!DOCTYPE html>")
-    assert re.search(r'<mark style="background:rgba\(0,160,0,[\d.]+\)" '
-                     r'title="\+[\d.]+">spicy</mark>', page)
+    assert re.search(
+        r'<mark style="background:rgba\(0,160,0,[\d.]+\)" '
+        r'title="\+[\d.]+">spicy</mark>',
+        page,
+    )
 
 
 def test_compare_and_tune_take_own_data(tmp_path, capsys):
     data = write_topics(tmp_path / "topics.jsonl")
     code, out, err = run(
-        capsys, "compare", "--data", data, "--label-column", "topic", "--cv", "2",
-        "--models", "logreg,multinomial-nb", "--out", tmp_path / "cmp",
+        capsys,
+        "compare",
+        "--data",
+        data,
+        "--label-column",
+        "topic",
+        "--cv",
+        "2",
+        "--models",
+        "logreg,multinomial-nb",
+        "--out",
+        tmp_path / "cmp",
     )
     assert code == 0, err
     table = pd.read_csv(tmp_path / "cmp" / "comparison.csv")
     assert table["model"].tolist() == ["logreg", "multinomial-nb"]
     assert (table["test_macro_f1"] > 0.8).all() and table["test_brier"].isna().all()
     code, out, err = run(
-        capsys, "compare", "--data", data, "--label-column", "topic", "--models",
+        capsys,
+        "compare",
+        "--data",
+        data,
+        "--label-column",
+        "topic",
+        "--models",
         "nb-logreg",
     )
     assert code == 2 and "'nb-logreg' takes two classes only" in err
     code, out, err = run(
-        capsys, "tune", "--data", data, "--label-column", "topic", "--cv", "2",
-        "--grid", "small",
+        capsys,
+        "tune",
+        "--data",
+        data,
+        "--label-column",
+        "topic",
+        "--cv",
+        "2",
+        "--grid",
+        "small",
     )
     assert code == 0 and "best parameters" in out, err
 
@@ -237,22 +285,32 @@ def test_imdb_star_ratings_as_eight_classes(imdb, tmp_path, capsys):
     for bunch, name, n in ((train, "train.csv", 6000), (test, "test.csv", 2000)):
         keep = rng.choice(len(bunch.data), n, replace=False)
         pd.DataFrame(
-            {"review": np.asarray(bunch.data, dtype=object)[keep],
-             "rating": bunch.rating[keep]}
+            {
+                "review": np.asarray(bunch.data, dtype=object)[keep],
+                "rating": bunch.rating[keep],
+            }
         ).to_csv(tmp_path / name, index=False)
     code, out, err = run(
-        capsys, "train", "--data", tmp_path / "train.csv", "--test-data",
-        tmp_path / "test.csv", "--out", tmp_path / "model",
+        capsys,
+        "train",
+        "--data",
+        tmp_path / "train.csv",
+        "--test-data",
+        tmp_path / "test.csv",
+        "--out",
+        tmp_path / "model",
     )
     assert code == 0, err
     assert "(8 classes)" in out
     accuracy = float(re.search(r"accuracy ([\d.]+)", out).group(1))
-    majority = pd.read_csv(tmp_path / "test.csv")["rating"].value_counts(
-        normalize=True
-    ).max()
+    majority = (
+        pd.read_csv(tmp_path / "test.csv")["rating"].value_counts(normalize=True).max()
+    )
     assert accuracy > majority + 0.1  # well above always saying the commonest
     code, out, _ = run(
-        capsys, "predict", tmp_path / "model" / "model.skimdb",
+        capsys,
+        "predict",
+        tmp_path / "model" / "model.skimdb",
         "A masterpiece, the best film I have ever seen.",
         "The worst, most boring film ever made.",
     )

@@ -115,8 +115,8 @@ def test_tune_grid_files_and_errors(small_archive, tmp_path):
 
 @pytest.mark.parametrize("name", ["logreg", "linear-svc", "multinomial-nb"])
 def test_predict_with_scores_agrees_with_predict(name):
-    from sklearn_imdb.scoring import predict_with_scores
     from sklearn_imdb.pipelines import named_pipeline
+    from sklearn_imdb.scoring import predict_with_scores
 
     from .conftest import synthetic_reviews
 

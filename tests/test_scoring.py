@@ -16,7 +16,9 @@ def test_scores_match_sklearns_metrics(name, n_classes):
     docs, y = make_reviews(150, seed=4, n_classes=n_classes)
     labels = np.array(["neg", "pos", "meh"])[y]
     train = np.arange(len(docs)) % 3 != 0
-    pipe = named_pipeline(name).fit([d for d, t in zip(docs, train) if t], labels[train])
+    pipe = named_pipeline(name).fit(
+        [d for d, t in zip(docs, train) if t], labels[train]
+    )
     X = [d for d, t in zip(docs, train) if not t] + ["great dull", "the film"]
     y_test = np.r_[labels[~train], ["pos", "neg"]]
     predicted, scores, is_proba = predict_with_scores(pipe, X)
@@ -29,8 +31,9 @@ def test_scores_match_sklearns_metrics(name, n_classes):
         proba = pipe.predict_proba(X)
         assert result["log_loss"] == pytest.approx(log_loss(y_test, proba))
         assert result["roc_auc"] == pytest.approx(
-            roc_auc_score(y_test, proba if n_classes > 2 else proba[:, 1],
-                          multi_class="ovr")
+            roc_auc_score(
+                y_test, proba if n_classes > 2 else proba[:, 1], multi_class="ovr"
+            )
         )
         assert np.isnan(result["brier"]) == (n_classes > 2)
     else:  # no probabilities: no log loss, and no ROC AUC from several margins
