@@ -25,7 +25,7 @@ from .datasets import fetch_imdb
 from .parallel import dask_backend, threads_per_worker
 from .pipelines import available_pipelines, check_classes, named_pipeline
 from .reports import write_comparison, write_search
-from .scoring import classification_scores
+from .scoring import predict_with_scores, scores_of_predictions
 from .user_data import load_reviews
 
 __all__ = ["GRIDS", "compare", "load_splits", "tune"]
@@ -54,6 +54,7 @@ COMPARISON_COLUMNS = [
     "test_roc_auc",
     "test_log_loss",
     "test_brier",
+    "test_ece",
     "fit_seconds",
     "predict_seconds",
 ]
@@ -159,8 +160,9 @@ def compare(
     n_jobs : int or None, default=None
         Folds run in parallel (joblib processes).
     out : str or path-like or None, default=None
-        If given, write ``comparison.csv``, ``comparison.md`` and
-        ``comparison.png`` there.
+        If given, write ``comparison.csv``, ``comparison.md``,
+        ``comparison.png`` and, for two classes, ``calibration.png`` (the
+        reliability diagram of every model with probabilities) there.
     random_state : int, default=0
         Seed of the sample and the folds.
 
@@ -168,7 +170,8 @@ def compare(
     -------
     table : pandas DataFrame
         One row per model with the columns of :data:`COMPARISON_COLUMNS`:
-        test accuracy, macro-F1, ROC AUC, log loss and Brier score as
+        test accuracy, macro-F1, ROC AUC, log loss, Brier score and
+        expected calibration error as
         :func:`~sklearn_imdb.scoring.classification_scores` gives them.
     """
     _check_cv(cv)
@@ -178,7 +181,7 @@ def compare(
     models = available_pipelines(n_classes) if models is None else list(models)
     for name in models:  # before any work: unknown names, too many classes
         check_classes(name, n_classes)
-    rows = []
+    rows, probabilities = [], {}
     for i, name in enumerate(models, 1):
         logger.info("[%d/%d] %s", i, len(models), name)
         pipe = named_pipeline(name)
@@ -190,8 +193,11 @@ def compare(
         pipe.fit(X_train, y_train)
         fit_seconds = time.perf_counter() - start
         start = time.perf_counter()
-        test = classification_scores(pipe, X_test, y_test)
+        predicted, scores, is_proba = predict_with_scores(pipe, X_test)
         predict_seconds = time.perf_counter() - start
+        test = scores_of_predictions(y_test, predicted, scores, is_proba, pipe.classes_)
+        if is_proba and scores.ndim == 1:
+            probabilities[name] = scores
         rows.append(
             {
                 "model": name,
@@ -206,7 +212,8 @@ def compare(
     table = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
     if out is not None:
         title = f"{dataset}, {len(X_train):,} training reviews"
-        write_comparison(table, Path(out), cv=cv, title=title)
+        positive = y_test == np.unique(y_train)[-1]
+        write_comparison(table, Path(out), cv, title, (positive, probabilities))
     return table
 
 

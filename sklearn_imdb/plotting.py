@@ -1,6 +1,7 @@
 """The figures: training curves, comparisons, searches and confusion matrices."""
 
 __all__ = [
+    "plot_calibration",
     "plot_comparison",
     "plot_confusion_matrix",
     "plot_history",
@@ -155,6 +156,43 @@ def plot_search(results, *, path=None):
         ax.set_xticks(range(len(levels)), levels, rotation=15)
         ax.set(title=param.removeprefix("clf__"))
     axes[0][0].set_ylabel("Mean CV accuracy")
+    if path is not None:
+        _save(fig, path)
+    return fig
+
+
+def plot_calibration(y_true, probabilities, *, path=None, title=None):
+    """Reliability diagram: predicted probability against observed frequency.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True binary outcomes (bool or 0/1).
+    probabilities : dict of str to array-like of shape (n_samples,)
+        Each model's predicted probability of the positive outcome.
+    path : str or path-like, default=None
+        If given, save the figure there.
+    title : str, default=None
+        Title of the figure.
+
+    Returns
+    -------
+    fig : matplotlib Figure
+        One curve per model (10 uniform bins, scikit-learn's
+        :class:`~sklearn.calibration.CalibrationDisplay`) and the diagonal of
+        perfect calibration.
+    """
+    from sklearn.calibration import CalibrationDisplay
+
+    plt = _pyplot(path)
+    fig, ax = plt.subplots(figsize=(6, 5.5), layout="constrained")
+    for name, proba in probabilities.items():
+        CalibrationDisplay.from_predictions(
+            y_true, proba, n_bins=10, name=name, ax=ax, ref_line=False
+        )
+    ax.plot([0, 1], [0, 1], "k:", label="perfectly calibrated")
+    ax.set(title=title or "Calibration", xlabel="Mean predicted probability")
+    ax.legend(loc="upper left", fontsize="small")
     if path is not None:
         _save(fig, path)
     return fig

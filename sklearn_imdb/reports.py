@@ -15,14 +15,21 @@ from ._files import atomic_write
 __all__ = ["table_markdown", "write_comparison", "write_search"]
 
 
-def write_comparison(table, out, cv, title):
+def write_comparison(table, out, cv, title, calibration):
     out.mkdir(parents=True, exist_ok=True)
     with atomic_write(out / "comparison.csv", "w") as f:
         table.to_csv(f, index=False, float_format="%.4f")
     with atomic_write(out / "comparison.md", "w") as f:
         f.write(table_markdown(table) + "\n")
-    from .plotting import plot_comparison
+    from .plotting import plot_calibration, plot_comparison
 
+    positive, probabilities = calibration
+    if probabilities:
+        _close(
+            plot_calibration(
+                positive, probabilities, title=title, path=out / "calibration.png"
+            )
+        )
     title += f", {cv}-fold CV on train" if cv else ", no CV"
     _close(plot_comparison(table, title=title, path=out / "comparison.png"))
 

@@ -11,6 +11,7 @@ from sklearn.metrics import (
 
 __all__ = [
     "classification_scores",
+    "expected_calibration_error",
     "predict_with_scores",
     "scores_of_predictions",
 ]
@@ -62,7 +63,8 @@ def classification_scores(pipe, X, y):
     -------
     scores : dict of str to float
         ``accuracy``, ``macro_f1``, ``roc_auc`` (one-vs-rest averaged for
-        several classes), ``log_loss`` and ``brier`` (two classes). A score
+        several classes), ``log_loss``, and for two classes ``brier`` and
+        ``ece`` (:func:`expected_calibration_error`). A score
         the model cannot give is NaN: log loss without probabilities, ROC AUC
         from several classes' decision functions (they are not
         probabilities), the Brier score for more than two classes, or ROC AUC
@@ -100,6 +102,7 @@ def scores_of_predictions(y, predicted, scores, is_proba, classes):
         "roc_auc": np.nan,
         "log_loss": np.nan,
         "brier": np.nan,
+        "ece": np.nan,
     }
     if len(np.unique(y)) == len(classes) and (binary or is_proba):
         result["roc_auc"] = roc_auc_score(
@@ -110,4 +113,42 @@ def scores_of_predictions(y, predicted, scores, is_proba, classes):
         result["log_loss"] = log_loss(y, proba, labels=classes)
         if binary:
             result["brier"] = brier_score_loss(y, scores, pos_label=classes[1])
+            result["ece"] = expected_calibration_error(
+                np.asarray(y) == classes[1], scores
+            )
     return result
+
+
+def expected_calibration_error(y_true, proba, *, n_bins=10):
+    """How far predicted probabilities are from observed frequencies.
+
+    The gaps of the reliability diagram (:func:`sklearn.calibration.calibration_curve`
+    with uniform bins), weighted by the share of samples in each bin.
+    scikit-learn has the curve but not this summary of it.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True binary outcomes (bool or 0/1).
+    proba : array-like of shape (n_samples,)
+        Predicted probabilities of the positive outcome.
+    n_bins : int, default=10
+        Equal-width bins of ``[0, 1]``.
+
+    Returns
+    -------
+    ece : float
+        The sum over bins of (share of samples) x |mean outcome - mean
+        probability|: 0 for perfect calibration.
+
+    Examples
+    --------
+    >>> round(expected_calibration_error([0, 1, 1, 1], [0.1, 0.9, 0.9, 0.9]), 6)
+    0.1
+    """
+    y_true = np.asarray(y_true, dtype=float)
+    proba = np.asarray(proba, dtype=float)
+    bins = np.minimum((proba * n_bins).astype(int), n_bins - 1)
+    count = np.bincount(bins, minlength=n_bins)
+    gap = np.bincount(bins, y_true - proba, minlength=n_bins)
+    return float(np.abs(gap).sum() / max(count.sum(), 1))

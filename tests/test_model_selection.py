@@ -32,6 +32,10 @@ def test_compare_writes_table_markdown_and_plot(small_archive, tmp_path, caplog)
     assert list(saved.columns) == COMPARISON_COLUMNS and len(saved) == 3
     assert (out / "comparison.md").read_text().startswith("| model | cv_accuracy_mean")
     assert (out / "comparison.png").stat().st_size > 1000
+    # the reliability diagram of the models with probabilities, and its summary
+    assert (out / "calibration.png").stat().st_size > 1000
+    assert table["test_ece"].between(0, 1).iloc[:2].all()
+    assert np.isnan(table.loc[2, "test_ece"])  # LinearSVC: no probabilities
     # progress: each model as it starts, its fold accuracies as they end
     assert "[2/3] bernoulli-nb" in caplog.text
     assert "bernoulli-nb: fold accuracies [" in caplog.text
