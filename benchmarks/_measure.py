@@ -2,7 +2,11 @@
 
 Each measured function runs in its own spawned interpreter, so one method's
 memory (or TensorFlow's start-up) never counts against another's. Peak memory
-is the process's peak resident set size (``ru_maxrss``), which includes the
+is the child's own high-water mark of resident memory, ``VmHWM`` in
+``/proc/self/status``: it belongs to the address space the interpreter was
+exec'd into, so it starts from nothing. (``ru_maxrss`` does not: Linux carries
+the forked copy of the parent's peak across ``exec``, so a child of a parent
+that had fitted a model reported the parent's peak.) It includes the
 interpreter and the loaded data: the baseline column says how much of it was
 there before the measured work started.
 """
@@ -11,13 +15,21 @@ import importlib
 import multiprocessing as mp
 import os
 import platform
-import resource
 import time
 
 
 def _rss_mb():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def peak_mb():
+    """This process's peak resident memory since its ``exec`` (VmHWM), in MB."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise OSError("no VmHWM in /proc/self/status")
 
 
 def _child(module, name, args, queue):
@@ -29,7 +41,7 @@ def _child(module, name, args, queue):
         start = time.perf_counter()
         result = func(*data) if prepare else func(*args)
         seconds = time.perf_counter() - start
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak = peak_mb()
         queue.put(
             {
                 "seconds": seconds,
