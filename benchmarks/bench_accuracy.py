@@ -1,7 +1,7 @@
 """Test accuracy of every named pipeline: mean ± std over seeds, short reviews too.
 
 Each pipeline is fitted on the 25,000 training reviews only, with the settings
-``benchmarks/select.py`` chose on the training split, and scored once per seed
+``benchmarks/select_settings.py`` chose on the training split, and scored once per seed
 on the 25,000 test reviews: whole, cut to their first 30 words and to their
 first 10 (words as separated by white space). A seed changes the network's
 initialisation, its dropout and its batch order; a pipeline without a random
@@ -125,7 +125,9 @@ def report(results, seeds):
             f"| {mean['brier']:.4f} | {mean['ece']:.4f} "
             f"| {mean['fit_seconds']:.0f} | {mean['predict_seconds']:.1f} |"
         )
-    lines += [f"| *{name}* | {100 * acc:.2f} | | | | | | | | |" for name, acc in ANCHORS]
+    lines += [
+        f"| *{name}* | {100 * acc:.2f} | | | | | | | | |" for name, acc in ANCHORS
+    ]
     return "\n".join(lines)
 
 

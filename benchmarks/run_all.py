@@ -34,7 +34,7 @@ SECTIONS = {
     ),
     "select": (
         "Settings of the named pipelines, chosen on the training split only",
-        ["select.py"],
+        ["select_settings.py"],
     ),
     "accuracy": (
         "Every named pipeline on the test split, 3 seeds, whole and short reviews "

@@ -3,7 +3,7 @@
 Each pipeline maps raw review text to labels. Parameters use the steps'
 names, as in any scikit-learn pipeline: ``vec__num_words``, ``clf__units``.
 Their settings were chosen on the IMDB training split only, by
-``benchmarks/select.py`` (its output: ``benchmarks/results/select.md``);
+``benchmarks/select_settings.py`` (its output: ``benchmarks/results/select.md``);
 ``seed-net`` is the notebook's recipe as it is.
 
 Examples
@@ -106,7 +106,7 @@ def _nb_logreg():
 def _nb_net():
     # 1-3-grams and 3 epochs: the best on a validation split of the training
     # data whose vocabulary and naive Bayes weights were fitted without it
-    # (benchmarks/select.py). Early stopping inside this pipeline would
+    # (benchmarks/select_settings.py). Early stopping inside this pipeline would
     # validate on reviews the weights have seen, and overfit.
     return Pipeline(
         [

@@ -9,7 +9,7 @@ chosen on reviews its features have seen; the test split is never read. The
 chosen settings are the named pipelines' defaults in
 ``sklearn_imdb/pipelines.py``; this script says whether they still agree.
 
-    python benchmarks/select.py [--models nb-logreg,nb-net]
+    python benchmarks/select_settings.py [--models nb-logreg,nb-net]
 
 ``seed-net`` is not searched: it is the notebook's recipe, reproduced as it
 is (its 4 epochs were chosen by the notebook on a validation split of the
