@@ -80,8 +80,10 @@ def assemble():
         "Written by `python benchmarks/run_all.py`; each section says the command "
         "that produced it and when. Times are wall-clock seconds on the machine "
         "named in each section (these machines are noisy: expect +-10%); peak "
-        "memory is the peak resident set size of a fresh process doing only that "
-        "work, interpreter and loaded data included.",
+        "memory is the high-water mark of resident memory (`VmHWM` in "
+        "`/proc/self/status`) of a fresh process (spawned: fork + exec) doing only "
+        "that work, interpreter and loaded data included; unlike `ru_maxrss`, it "
+        "does not carry over the parent's peak across exec.",
     ]
     for name, (title, _) in SECTIONS.items():
         path = HERE / "results" / f"{name}.md"
