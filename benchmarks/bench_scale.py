@@ -1,11 +1,15 @@
-"""How the seed pipeline's cost grows with the data: 1x, 2x and 4x IMDB.
+"""How the seed pipeline's cost grows with genuinely more reviews.
 
-The reviews are repeated k times. For each k, in fresh processes: fitting on
-k x 25,000 training reviews, and predicting k x 25,000 test reviews in batches
-of 10,000 with a model fitted once (``sklearn_imdb.batching``): fit time
-should grow linearly and prediction memory stay flat.
+The corpus is IMDB's 50,000 distinct labelled reviews (train and test
+together, shuffled with seed 0); the pipeline is fitted on the first 12,500,
+25,000 and 50,000 of them, and a model fitted once predicts them in batches
+of 10,000 (``sklearn_imdb.batching``). Each measurement runs in a fresh
+process; its peak memory is that process's own (``VmHWM``). The fixed cost of
+a fit (importing TensorFlow, building and tracing the network) is measured
+apart, as a fit on 200 reviews, and the per-review cost is the slope between
+the sizes.
 
-    python benchmarks/bench_scale.py [--factors 1,2,4]
+    python benchmarks/bench_scale.py [--sizes 12500,25000,50000]
 """
 
 import argparse
@@ -13,15 +17,26 @@ import os
 import sys
 import tempfile
 
+import numpy as np
+
 sys.path.insert(0, os.path.dirname(__file__))
 from _measure import machine, measure  # noqa: E402
 
 
-def _train(k):
+def corpus():
+    """IMDB's 50,000 labelled reviews, shuffled once (seed 0)."""
     from sklearn_imdb import fetch_imdb
 
-    train = fetch_imdb(subset="train")
-    return train.data * k, list(train.target) * k
+    train, test = fetch_imdb(subset="train"), fetch_imdb(subset="test")
+    docs = np.asarray(train.data + test.data, dtype=object)
+    y = np.r_[train.target, test.target]
+    order = np.random.default_rng(0).permutation(len(docs))
+    return docs[order].tolist(), y[order]
+
+
+def _first(n):
+    docs, y = corpus()
+    return docs[:n], y[:n]
 
 
 def fit(docs, y):
@@ -31,69 +46,80 @@ def fit(docs, y):
     return len(docs)
 
 
-fit.prepare = _train
+fit.prepare = _first
 
 
-def _test(k, model_path):
-    from sklearn_imdb import fetch_imdb
+def _reviews(n, model_path):
     from sklearn_imdb.persistence import load_model
 
-    reviews = fetch_imdb(subset="test").data
-    return load_model(model_path), reviews, k
+    return load_model(model_path), _first(n)[0]
 
 
-def predict(pipe, reviews, k):
+def predict(pipe, reviews):
     from sklearn_imdb.batching import iter_predictions
 
-    stream = (reviews[i % len(reviews)] for i in range(k * len(reviews)))
-    return sum(len(p) for p in iter_predictions(pipe, stream, batch_size=10000))
+    return sum(len(p) for p in iter_predictions(pipe, iter(reviews), batch_size=10000))
 
 
-predict.prepare = _test
+predict.prepare = _reviews
 
 
-def run(factors=(1, 2, 4)):
-    from sklearn_imdb import fetch_imdb
+def run(sizes):
+    from sklearn_imdb import MultiHotVectorizer
     from sklearn_imdb.persistence import save_model
     from sklearn_imdb.pipelines import named_pipeline
 
-    train = fetch_imdb(subset="train")
+    docs, y = corpus()
+    fixed = measure(fit, 200)
+    print(f"  fixed: fit on 200 reviews {fixed['seconds']:.1f} s", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
         path = save_model(
-            named_pipeline("seed-net").fit(train.data, train.target),
+            named_pipeline("seed-net").fit(docs[:25000], y[:25000]),
             os.path.join(tmp, "seed.skimdb"),
         )
         rows = []
-        for k in factors:
-            f, p = measure(fit, k), measure(predict, k, str(path))
+        for n in sizes:
+            words = len(MultiHotVectorizer(num_words=None).fit(docs[:n]).vocabulary_)
+            f, p = measure(fit, n), measure(predict, n, str(path))
             print(
-                f"  {k}x: fit {f['seconds']:.1f} s, predict {p['seconds']:.1f} s",
+                f"  {n}: fit {f['seconds']:.1f} s, predict {p['seconds']:.1f} s",
                 file=sys.stderr,
             )
-            rows.append((k, f, p))
-    return rows
+            rows.append((n, words, f, p))
+    return fixed, rows
 
 
-def report(rows):
-    base_fit, base_pred = rows[0][1]["seconds"], rows[0][2]["seconds"]
+def report(fixed, rows):
     lines = [
-        "| data | fit s | fit vs 1x | fit peak RSS MB | predict s | predict vs 1x "
-        "| predict peak RSS MB |",
-        "|---|---|---|---|---|---|---|",
+        f"fixed cost of a fit (200 reviews: TensorFlow's import, the network's "
+        f"build and tracing): {fixed['seconds']:.1f} s, peak {fixed['peak_mb']:.0f} MB",
+        "",
+        "| reviews | distinct words | fit s | fit minus fixed, per 1,000 reviews "
+        "| fit peak MB | predict s | predict per 1,000 | predict peak MB |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    for k, f, p in rows:
+    for n, words, f, p in rows:
         lines.append(
-            f"| {k}x ({25 * k},000 reviews) | {f['seconds']:.1f} | "
-            f"{f['seconds'] / base_fit:.2f}x | {f['peak_mb']:.0f} | "
-            f"{p['seconds']:.1f} | {p['seconds'] / base_pred:.2f}x | "
-            f"{p['peak_mb']:.0f} |"
+            f"| {n:,} | {words:,} | {f['seconds']:.1f} "
+            f"| {1000 * (f['seconds'] - fixed['seconds']) / n:.3f} s "
+            f"| {f['peak_mb']:.0f} | {p['seconds']:.1f} "
+            f"| {1000 * p['seconds'] / n:.3f} s | {p['peak_mb']:.0f} |"
         )
+    (n0, _, f0, p0), (n1, _, f1, p1) = rows[0], rows[-1]
+    lines += [
+        "",
+        f"from {n0:,} to {n1:,} reviews ({n1 / n0:.0f}x): fit time x"
+        f"{f1['seconds'] / f0['seconds']:.2f}, fit time without the fixed cost x"
+        f"{(f1['seconds'] - fixed['seconds']) / (f0['seconds'] - fixed['seconds']):.2f}"
+        f", predict time x{p1['seconds'] / p0['seconds']:.2f}, predict peak memory "
+        f"x{p1['peak_mb'] / p0['peak_mb']:.2f}",
+    ]
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--factors", default="1,2,4")
+    parser.add_argument("--sizes", default="12500,25000,50000")
     args = parser.parse_args()
     print(f"machine: {machine()}\n")
-    print(report(run([int(k) for k in args.factors.split(",")])))
+    print(report(*run([int(n) for n in args.sizes.split(",")])))
