@@ -196,48 +196,22 @@ def test_jsonl_of_three_classes(tmp_path, capsys):
 
 
 def test_compare_and_tune_take_own_data(tmp_path, capsys):
-    data = write_topics(tmp_path / "topics.jsonl")
-    code, out, err = run(
-        capsys,
-        "compare",
+    data = [
         "--data",
-        data,
+        write_topics(tmp_path / "topics.jsonl"),
         "--label-column",
         "topic",
-        "--cv",
-        "2",
-        "--models",
-        "logreg,multinomial-nb",
-        "--out",
-        tmp_path / "cmp",
-    )
+    ]
+    models = ["--models", "logreg,multinomial-nb"]
+    out_dir = tmp_path / "cmp"
+    code, _, err = run(capsys, "compare", *data, "--cv", 2, *models, "--out", out_dir)
     assert code == 0, err
-    table = pd.read_csv(tmp_path / "cmp" / "comparison.csv")
+    table = pd.read_csv(out_dir / "comparison.csv")
     assert table["model"].tolist() == ["logreg", "multinomial-nb"]
     assert (table["test_macro_f1"] > 0.8).all() and table["test_brier"].isna().all()
-    code, out, err = run(
-        capsys,
-        "compare",
-        "--data",
-        data,
-        "--label-column",
-        "topic",
-        "--models",
-        "nb-logreg",
-    )
+    code, _, err = run(capsys, "compare", *data, "--models", "nb-logreg")
     assert code == 2 and "'nb-logreg' takes two classes only" in err
-    code, out, err = run(
-        capsys,
-        "tune",
-        "--data",
-        data,
-        "--label-column",
-        "topic",
-        "--cv",
-        "2",
-        "--grid",
-        "small",
-    )
+    code, out, err = run(capsys, "tune", *data, "--cv", 2, "--grid", "small")
     assert code == 0 and "best parameters" in out, err
 
 
