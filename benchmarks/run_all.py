@@ -47,6 +47,10 @@ SECTIONS = {
         "Scale: 12,500, 25,000 and 50,000 distinct reviews; fixed cost apart",
         ["bench_scale.py"],
     ),
+    "profile": (
+        "Where one fit of a search goes (the seed pipeline on one 3-fold split)",
+        ["profile_fit.py"],
+    ),
     "search-eight": (
         "Grid search, 8 candidates x 3 folds + refit, full training split: plain "
         "GridSearchCV against tune, in one run",
@@ -54,7 +58,8 @@ SECTIONS = {
     ),
     "search": (
         "Grid search, the notebook's 72 candidates x 3 folds + refit, full "
-        "training split: plain GridSearchCV against tune, in one run",
+        "training split (the file below predates the side-by-side with plain "
+        "GridSearchCV: rerun this section for it)",
         ["bench_search.py", "--grid", "seed", "--cv", "3"],
     ),
 }

@@ -176,6 +176,7 @@ def _evaluation(pipe, X, y):
 
 
 def cmd_predict(args):
+    from ._prediction_rows import ROW_WRITERS
     from .batching import iter_predictions
     from .persistence import load_model
     from .user_data import read_texts
@@ -193,7 +194,7 @@ def cmd_predict(args):
         texts = args.texts
     method = "predict_proba" if hasattr(pipe, "predict_proba") else "predict"
     texts, shown = _tee(texts)
-    write = _ROW_WRITERS[args.format](pipe.classes_, method == "predict_proba")
+    write = ROW_WRITERS[args.format](pipe.classes_, method == "predict_proba")
     count = 0
     for output in iter_predictions(
         pipe, texts, method=method, batch_size=args.batch_size
@@ -208,56 +209,6 @@ def cmd_predict(args):
         raise ValueError(
             "no texts to classify: give them as arguments, --file, or '-' for stdin"
         )
-
-
-def _text_rows(classes, with_proba):
-    """Aligned columns: the label, each class's probability, the text."""
-    width = max(5, *(len(str(c)) for c in classes))
-    heads = [f"P({c})" for c in classes] if with_proba else []
-    widths = [max(5, len(h)) for h in heads]
-    header = [f"{'label':<{width}}", *(f"{h:>{w}}" for h, w in zip(heads, widths))]
-    print("  ".join([*header, "text"]))
-
-    def write(text, label, proba):
-        text = text if len(text) <= 70 else text[:67] + "..."
-        cells = [f"{str(label):<{width}}"]
-        if proba is not None:
-            cells += [f"{p:>{w}.3f}" for p, w in zip(proba, widths)]
-        print("  ".join([*cells, text.replace("\n", " ")]))
-
-    return write
-
-
-def _csv_rows(classes, with_proba):
-    import csv
-
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    heads = [f"proba_{c}" for c in classes] if with_proba else []
-    writer.writerow(["text", "label", *heads])
-
-    def write(text, label, proba):
-        probabilities = [] if proba is None else [f"{p:.6f}" for p in proba]
-        writer.writerow([text, _plain(label), *probabilities])
-
-    return write
-
-
-def _jsonl_rows(classes, with_proba):
-    def write(text, label, proba):
-        row = {"text": text, "label": _plain(label)}
-        if proba is not None:
-            row["proba"] = {str(c): round(float(p), 6) for c, p in zip(classes, proba)}
-        print(json.dumps(row, ensure_ascii=False))
-
-    return write
-
-
-_ROW_WRITERS = {"text": _text_rows, "csv": _csv_rows, "jsonl": _jsonl_rows}
-
-
-def _plain(value):
-    """A NumPy label as the Python value JSON and CSV write."""
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def cmd_explain(args):

@@ -9,7 +9,6 @@ Dask cluster.
 import json
 import logging
 import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -296,21 +295,12 @@ def tune(
         n_candidates * cv,
         backend,
     )
-    # the candidates of a fold that share the feature steps' parameters share
-    # their fitted features: Pipeline(memory=...) computes them once per fold
-    # (in a folder on this machine, so not for a remote Dask cluster)
-    with tempfile.TemporaryDirectory(prefix="sklearn-imdb-tune-") as cache:
-        if scheduler is None:
-            pipe.set_params(memory=cache)
-        if backend == "dask":
-            with dask_backend(scheduler, n_jobs, scatter=[X, y]):
-                search.fit(X, y)
-        else:
-            with threads_per_worker(n_jobs):
-                search.fit(X, y)
-    for fitted in (search.estimator, getattr(search, "best_estimator_", None)):
-        if fitted is not None:
-            fitted.set_params(memory=None)  # the cache folder is gone
+    if backend == "dask":
+        with dask_backend(scheduler, n_jobs, scatter=[X, y]):
+            search.fit(X, y)
+    else:
+        with threads_per_worker(n_jobs):
+            search.fit(X, y)
     if out is not None:
         write_search(search, Path(out))
     return search
