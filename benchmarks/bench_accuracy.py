@@ -83,8 +83,8 @@ def evaluate(name, seeds, X_train, y_train, test_sets):
 
 
 def run(models=None, seeds=(0, 1, 2)):
-    from sklearn_imdb.model_selection import load_splits
     from sklearn_imdb.pipelines import available_pipelines
+    from sklearn_imdb.splits import load_splits
 
     X_train, y_train, X_test, y_test = load_splits()
     test_sets = {"full": (X_test, y_test)}

@@ -57,7 +57,8 @@ CONFIGS = [
 
 
 def run(grid, cv, configs):
-    from sklearn_imdb.model_selection import GRIDS, load_splits
+    from sklearn_imdb.model_selection import GRIDS
+    from sklearn_imdb.splits import load_splits
 
     grid = EIGHT if grid == "eight" else GRIDS[grid]
     X, y, _, _ = load_splits()

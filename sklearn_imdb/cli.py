@@ -14,6 +14,7 @@ import numpy as np
 
 from . import __version__
 from ._cli_args import build_parser
+from ._cli_data import evaluation, texts_to_score, train_test_texts
 
 EXIT_USAGE = 2
 
@@ -73,7 +74,7 @@ def cmd_train(args):
         params["clf__epochs"] = args.epochs
     pipe = named_pipeline(args.model, **params)
     out = _out_dir(args.out)
-    X_train, y_train, X_test, y_test = _splits(args)
+    X_train, y_train, X_test, y_test = train_test_texts(args)
     print(
         f"training {args.model} on {len(X_train):,} reviews "
         f"({len(np.unique(y_train))} classes) ..."
@@ -81,7 +82,7 @@ def cmd_train(args):
     start = time.perf_counter()
     pipe.fit(X_train, y_train)
     fit_seconds = time.perf_counter() - start
-    text, predicted = _evaluation(pipe, X_test, y_test)
+    text, predicted = evaluation(pipe, X_test, y_test)
     print(f"fitted in {fit_seconds:.1f} s; test: {text}")
     path = save_model(pipe, out / "model.skimdb")
     print(f"saved the fitted pipeline to {path}")
@@ -105,74 +106,11 @@ def cmd_train(args):
 
 
 def cmd_evaluate(args):
-    from .model_selection import load_splits
     from .persistence import load_model
 
     pipe = load_model(_existing_file(args.model))
-    if args.data is None:
-        _no_columns(args)
-        X_train, y_train, X_test, y_test = _imdb_labels(load_splits(args.limit))
-        X, y = (X_test, y_test) if args.subset == "test" else (X_train, y_train)
-        name = args.subset
-    else:
-        from .user_data import load_reviews
-
-        bunch = load_reviews(
-            args.data, text_column=args.text_column, label_column=args.label_column
-        )
-        X, y = bunch.data, np.asarray(bunch.target_names)[bunch.target]
-        name = str(args.data)
-    print(f"{name}: {_evaluation(pipe, X, y)[0]}")
-
-
-def _splits(args):
-    """Train and test texts and labels: IMDB's, or of --data."""
-    from .model_selection import load_splits
-
-    if args.data is None:
-        if args.test_data is not None:
-            raise ValueError("--test-data needs --data: the file to train on")
-        _no_columns(args)
-        return _imdb_labels(load_splits(args.limit))
-    return load_splits(
-        args.limit,
-        data=args.data,
-        test_data=args.test_data,
-        test_size=args.test_size,
-        text_column=args.text_column,
-        label_column=args.label_column,
-    )
-
-
-def _imdb_labels(splits):
-    """IMDB's splits with the labels as names, so that models print them."""
-    from .datasets import TARGET_NAMES
-
-    names = np.asarray(TARGET_NAMES)
-    X_train, y_train, X_test, y_test = splits
-    return X_train, names[y_train], X_test, names[y_test]
-
-
-def _no_columns(args):
-    for option in ("text_column", "label_column"):
-        if getattr(args, option, None) is not None:
-            flag = "--" + option.replace("_", "-")
-            raise ValueError(f"{flag} needs --data: IMDB's columns are known")
-
-
-def _evaluation(pipe, X, y):
-    """Scores of ``pipe`` on ``(X, y)`` as text, and its predictions."""
-    from .scoring import predict_with_scores, scores_of_predictions
-
-    predicted, scores, is_proba = predict_with_scores(pipe, X)
-    result = scores_of_predictions(y, predicted, scores, is_proba, pipe.classes_)
-    text = f"{len(X):,} reviews, accuracy {result['accuracy']:.4f}"
-    if len(pipe.classes_) > 2:
-        text += f", macro-F1 {result['macro_f1']:.4f}"
-    for key, name in (("roc_auc", "ROC AUC"), ("log_loss", "log loss")):
-        if not np.isnan(result[key]):
-            text += f", {name} {result[key]:.4f}"
-    return text, predicted
+    X, y, name = texts_to_score(args)
+    print(f"{name}: {evaluation(pipe, X, y)[0]}")
 
 
 def cmd_predict(args):
@@ -264,7 +202,7 @@ def cmd_compare(args):
     )
     if models is not None and not models:
         raise ValueError("--models is empty: give names separated by commas, or 'all'")
-    splits = _splits(args)
+    splits = train_test_texts(args)
     n_classes = len(np.unique(splits[1]))
     print(
         f"comparing {', '.join(models or available_pipelines(n_classes))} "
@@ -292,7 +230,7 @@ def cmd_tune(args):
         model=args.model,
         cv=args.cv,
         limit=args.limit,
-        splits=_splits(args),
+        splits=train_test_texts(args),
         n_jobs=args.n_jobs,
         backend=args.backend,
         scheduler=args.scheduler,

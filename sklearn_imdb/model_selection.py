@@ -18,17 +18,15 @@ from sklearn.model_selection import (
     GridSearchCV,
     StratifiedKFold,
     cross_val_score,
-    train_test_split,
 )
 
-from .datasets import fetch_imdb
 from .parallel import dask_backend, threads_per_worker
 from .pipelines import available_pipelines, check_classes, named_pipeline
 from .reports import write_comparison, write_search
 from .scoring import predict_with_scores, scores_of_predictions
-from .user_data import load_reviews
+from .splits import load_splits
 
-__all__ = ["GRIDS", "compare", "load_splits", "tune"]
+__all__ = ["GRIDS", "compare", "tune"]
 
 logger = logging.getLogger(__name__)
 
@@ -60,79 +58,6 @@ COMPARISON_COLUMNS = [
 ]
 
 
-def load_splits(
-    limit=None,
-    random_state=0,
-    *,
-    data=None,
-    test_data=None,
-    test_size=0.2,
-    text_column=None,
-    label_column=None,
-):
-    """Train and test splits: IMDB's, or of the user's labelled texts.
-
-    Parameters
-    ----------
-    limit : int or None, default=None
-        Number of texts to keep from each split (stratified); None keeps all.
-    random_state : int, default=0
-        Seed of the sample and of the split of ``data``.
-    data : str or path-like or None, default=None
-        A file or folder for :func:`~sklearn_imdb.load_reviews`; None loads
-        IMDB's train and test splits.
-    test_data : str or path-like or None, default=None
-        A second file to test on; None holds out ``test_size`` of ``data``
-        (stratified).
-    test_size : float or int, default=0.2
-        The held-out fraction (or number) of ``data`` when there is no
-        ``test_data``.
-    text_column, label_column : str or None, default=None
-        Passed to :func:`~sklearn_imdb.load_reviews`.
-
-    Returns
-    -------
-    X_train, y_train, X_test, y_test : lists of str and ndarrays
-        Texts and labels; a file's labels as they appear in it.
-    """
-    if data is None:
-        if test_data is not None:
-            raise ValueError("test_data needs data: the file to train on.")
-        splits = [fetch_imdb(subset=s, return_X_y=True) for s in ("train", "test")]
-    else:
-        columns = {"text_column": text_column, "label_column": label_column}
-        X, y = _labelled(load_reviews(data, **columns))
-        if test_data is None:
-            X_train, X_test, y_train, y_test = train_test_split(
-                X, y, test_size=test_size, stratify=y, random_state=random_state
-            )
-            splits = [(X_train, y_train), (X_test, y_test)]
-        else:
-            X_test, y_test = _labelled(load_reviews(test_data, **columns))
-            unknown = np.setdiff1d(y_test, y)
-            if unknown.size:
-                raise ValueError(
-                    f"{test_data} has labels that {data} has not: "
-                    f"{unknown[:5].tolist()}."
-                )
-            splits = [(X, y), (X_test, y_test)]
-    if limit is not None and limit < 4:
-        raise ValueError(f"limit must be at least 4 texts, got {limit}.")
-    result = []
-    for X, y in splits:
-        if limit is not None and limit < len(X):
-            X, _, y, _ = train_test_split(
-                X, y, train_size=limit, stratify=y, random_state=random_state
-            )
-        result += [X, y]
-    return tuple(result)
-
-
-def _labelled(bunch):
-    """A loaded file's texts and labels, the labels as the file has them."""
-    return bunch.data, np.asarray(bunch.target_names)[bunch.target]
-
-
 def compare(
     models=None,
     *,
@@ -155,8 +80,9 @@ def compare(
     limit : int or None, default=None
         Use a stratified sample of ``limit`` IMDB reviews from each split.
     splits : tuple or None, default=None
-        ``(X_train, y_train, X_test, y_test)``, e.g. from :func:`load_splits`
-        on your own file; None uses IMDB's splits.
+        ``(X_train, y_train, X_test, y_test)``, e.g. from
+        :func:`~sklearn_imdb.splits.load_splits` on your own file; None uses
+        IMDB's splits.
     n_jobs : int or None, default=None
         Folds run in parallel (joblib processes).
     out : str or path-like or None, default=None
@@ -246,8 +172,9 @@ def tune(
     limit : int or None, default=None
         Use a stratified sample of ``limit`` IMDB training reviews.
     splits : tuple or None, default=None
-        ``(X_train, y_train, X_test, y_test)``, e.g. from :func:`load_splits`
-        on your own file (the search uses the first two); None uses IMDB's.
+        ``(X_train, y_train, X_test, y_test)``, e.g. from
+        :func:`~sklearn_imdb.splits.load_splits` on your own file (the search
+        uses the first two); None uses IMDB's.
     n_jobs : int or None, default=None
         Parallel fits. TensorFlow in each worker gets an equal share of the
         cores, so that workers do not oversubscribe them.

@@ -15,6 +15,7 @@ __all__ = ["load_reviews", "read_texts"]
 
 TEXT_COLUMNS = ("text", "review", "sentence", "content")
 LABEL_COLUMNS = ("label", "sentiment", "target", "class", "rating")
+_NEEDS_PYARROW = "Reading {path} needs pyarrow: pip install 'sklearn-imdb[parquet]'."
 _FORMATS = {
     ".csv": "csv",
     ".tsv": "tsv",
@@ -114,8 +115,10 @@ def read_texts(path, *, text_column=None, encoding="utf-8", chunksize=10000):
             yield from (line.rstrip("\n") for line in lines if line.strip())
         return
     if kind == "parquet":
-        import pyarrow.parquet as pq
-
+        try:
+            import pyarrow.parquet as pq
+        except ImportError as exc:
+            raise ImportError(_NEEDS_PYARROW.format(path=path)) from exc
         parquet = pq.ParquetFile(path)
         frame = parquet.schema_arrow.empty_table().to_pandas()
         column = _column(frame, text_column, TEXT_COLUMNS, "text", path)
@@ -171,9 +174,7 @@ def _read_table(path, text_column, label_column, encoding):
                 na_values=[""],
             )
     except ImportError as exc:
-        raise ImportError(
-            f"Reading {path} needs pyarrow: pip install 'sklearn-imdb[parquet]'."
-        ) from exc
+        raise ImportError(_NEEDS_PYARROW.format(path=path)) from exc
     except (ValueError, pd.errors.ParserError) as exc:
         raise ValueError(f"{path} is not a readable {kind} file: {exc}") from exc
     if frame.empty:
