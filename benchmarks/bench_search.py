@@ -7,12 +7,21 @@ with 2 workers, and a local Dask cluster of 2 workers). Each search refits the
 best candidate. Printed: seconds, fits per minute, speed-up against the faster
 plain search, and whether the best parameters and the whole ranking agree.
 
+``--before REF`` also runs the plain n_jobs=2 search with the package as it
+was at git revision REF (a temporary ``git worktree``, first on the
+child's ``PYTHONPATH``), so that the speed-up the estimator itself gained,
+which plain ``GridSearchCV`` shares, is measured in the same run.
+
     python benchmarks/bench_search.py [--grid seed|eight|small] [--cv 3]
+        [--before REF]
 """
 
 import argparse
+import json
 import os
+import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -56,11 +65,61 @@ CONFIGS = [
 ]
 
 
+class _Recorded:
+    """What the report needs of a search run in another process."""
+
+    def __init__(self, record):
+        self.best_params_ = record["best_params"]
+        self.best_score_ = record["best_score"]
+        self.cv_results_ = {
+            "params": record["params"],
+            "rank_test_score": np.array(record["ranks"]),
+        }
+
+
+def before(ref, grid, cv):
+    """The plain n_jobs=2 search run by the package at git revision ``ref``."""
+    root = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = os.path.join(tmp, "before")
+        subprocess.run(
+            ["git", "-C", root, "worktree", "add", "--detach", tree, ref],
+            check=True,
+            capture_output=True,
+        )
+        try:
+            out = subprocess.run(
+                [sys.executable, __file__, "--grid", grid, "--cv", str(cv)]
+                + ["--configs", "1", "--json"],
+                env={**os.environ, "PYTHONPATH": tree},
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        finally:
+            subprocess.run(
+                ["git", "-C", root, "worktree", "remove", "--force", tree],
+                check=True,
+            )
+    record = json.loads(out.strip().splitlines()[-1])
+    name = f"GridSearchCV, n_jobs=2, package at {ref} (before)"
+    print(f"  {name}: {record['seconds']:.0f} s", file=sys.stderr, flush=True)
+    return (name, record["seconds"], record["fits"], _Recorded(record))
+
+
 def run(grid, cv, configs):
     from sklearn_imdb.model_selection import GRIDS
     from sklearn_imdb.splits import load_splits
 
     grid = EIGHT if grid == "eight" else GRIDS[grid]
+    import sklearn_imdb
+
+    print(f"  package: {sklearn_imdb.__file__}", file=sys.stderr, flush=True)
     X, y, _, _ = load_splits()
     rows = []
     for name, search in [CONFIGS[i] for i in configs]:
@@ -74,23 +133,30 @@ def run(grid, cv, configs):
 
 
 def report(rows):
-    plain_rows = [r for r in rows if r[0].startswith("GridSearchCV")]
+    plain_rows = [
+        r for r in rows if r[0].startswith("GridSearchCV") and "before" not in r[0]
+    ]
     reference = min(plain_rows or rows, key=lambda r: r[1])
     ranks = reference[3].cv_results_["rank_test_score"]
+    old = next((r for r in rows if "before" in r[0]), None)
     lines = [
-        f"speed-up against the faster plain search ({reference[0]}); agreement "
-        "with its best parameters and its ranking of every candidate",
+        f"speed-up against the faster plain search ({reference[0]})"
+        + (" and against the plain search before" if old else "")
+        + "; agreement with its best parameters and its ranking of every candidate",
         "",
-        "| search | seconds | fits | fits per minute | speed-up | best CV accuracy "
-        "| same best | same ranking |",
-        "|---|---|---|---|---|---|---|---|",
+        "| search | seconds | fits | fits per minute | speed-up "
+        + ("| vs before " if old else "")
+        + "| best CV accuracy | same best | same ranking |",
+        "|---|---|---|---|---|---|---|---|" + ("---|" if old else ""),
     ]
     for name, seconds, fits, search in rows:
         same_best = search.best_params_ == reference[3].best_params_
         same_rank = np.array_equal(search.cv_results_["rank_test_score"], ranks)
         lines.append(
             f"| {name} | {seconds:.0f} | {fits} | {60 * fits / seconds:.1f} "
-            f"| {reference[1] / seconds:.2f}x | {search.best_score_:.4f} "
+            f"| {reference[1] / seconds:.2f}x "
+            + (f"| {old[1] / seconds:.2f}x " if old else "")
+            + f"| {search.best_score_:.4f} "
             f"| {'yes' if same_best else 'NO'} | {'yes' if same_rank else 'NO'} |"
         )
     lines += ["", f"best parameters: {reference[3].best_params_}"]
@@ -101,6 +167,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--grid", default="seed", help="seed (72), eight or small")
     parser.add_argument("--cv", type=int, default=3)
+    parser.add_argument("--before", metavar="REF", help="also run REF's plain search")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--configs",
         default=",".join(str(i) for i in range(len(CONFIGS))),
@@ -108,6 +176,19 @@ if __name__ == "__main__":
         + ", ".join(f"{i}={name}" for i, (name, _) in enumerate(CONFIGS)),
     )
     args = parser.parse_args()
-    print(f"machine: {machine()}\n")
     configs = [int(i) for i in args.configs.split(",")]
-    print(report(run(args.grid, args.cv, configs)))
+    if args.json:  # one search, for --before
+        (_, seconds, fits, search), *_ = run(args.grid, args.cv, configs)
+        record = {
+            "seconds": seconds,
+            "fits": fits,
+            "best_params": search.best_params_,
+            "best_score": search.best_score_,
+            "params": search.cv_results_["params"],
+            "ranks": search.cv_results_["rank_test_score"].tolist(),
+        }
+        print(json.dumps(record))
+        sys.exit()
+    print(f"machine: {machine()}\n")
+    rows = [before(args.before, args.grid, args.cv)] if args.before else []
+    print(report(rows + run(args.grid, args.cv, configs)))

@@ -57,8 +57,10 @@ class FixedKerasClassifier(KerasClassifier, _TagsRoot):
 
     def fit(self, X, y, sample_weight=None, **kwargs):
         # KerasClassifier.fit multiplies the caller's sample_weight by the
-        # class weights in place; BaseWrapper.fit is the rest of it
-        self.classes_ = None
+        # class weights in place; BaseWrapper.fit is the rest of it. The
+        # classes are learnt anew unless a warm start continues the model
+        if not (self.warm_start and self.initialized_):
+            self.classes_ = None
         sample_weight = self._weights(y, sample_weight)
         return BaseWrapper.fit(self, X, y, sample_weight=sample_weight, **kwargs)
 

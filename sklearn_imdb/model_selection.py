@@ -20,6 +20,7 @@ from sklearn.model_selection import (
     cross_val_score,
 )
 
+from ._final_step_search import final_step_search, searches_final_step
 from .parallel import dask_backend, threads_per_worker
 from .pipelines import available_pipelines, check_classes, named_pipeline
 from .reports import write_comparison, write_search
@@ -205,15 +206,7 @@ def tune(
     _check_cv(cv, allow_zero=False)
     X, y, _, _ = splits or load_splits(limit, random_state)
     check_classes(model, len(np.unique(y)))
-    search = GridSearchCV(
-        pipe,
-        param_grid,
-        cv=StratifiedKFold(cv, shuffle=True, random_state=random_state),
-        scoring="accuracy",
-        n_jobs=n_jobs,
-        verbose=verbose,
-        error_score="raise",
-    )
+    folds = StratifiedKFold(cv, shuffle=True, random_state=random_state)
     n_candidates = _n_candidates(param_grid)
     logger.info(
         "Searching %d candidates x %d folds = %d fits (%s backend)",
@@ -222,9 +215,22 @@ def tune(
         n_candidates * cv,
         backend,
     )
+    search = GridSearchCV(
+        pipe,
+        param_grid,
+        cv=folds,
+        scoring="accuracy",
+        n_jobs=n_jobs,
+        verbose=verbose,
+        error_score="raise",
+    )
     if backend == "dask":
         with dask_backend(scheduler, n_jobs, scatter=[X, y]):
             search.fit(X, y)
+    elif searches_final_step(pipe, param_grid):
+        # each fold vectorized once for every candidate (see _final_step_search)
+        with threads_per_worker(n_jobs):
+            search = final_step_search(search, X, y)
     else:
         with threads_per_worker(n_jobs):
             search.fit(X, y)

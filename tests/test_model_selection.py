@@ -91,6 +91,54 @@ def test_tune_on_a_local_dask_cluster_matches_loky(small_archive):
     )
 
 
+@pytest.mark.parametrize(
+    "grid",
+    [
+        {"clf__units": [4, 16], "clf__epochs": [2, 12]},  # each fold vectorized once
+        {"clf__units": [4, 16], "vec__num_words": [30, 60]},  # every fit
+    ],
+)
+def test_tune_gives_what_plain_grid_search_gives(small_archive, monkeypatch, grid):
+    from sklearn.model_selection import GridSearchCV, StratifiedKFold
+
+    from sklearn_imdb import MultiHotVectorizer
+    from sklearn_imdb.pipelines import named_pipeline
+    from sklearn_imdb.splits import load_splits
+
+    X, y, X_test, y_test = load_splits(40, 0)
+    plain = GridSearchCV(
+        named_pipeline("seed-net"),
+        grid,
+        cv=StratifiedKFold(2, shuffle=True, random_state=0),
+        scoring="accuracy",
+    ).fit(X, y)
+    fits = []
+    original = MultiHotVectorizer.fit_transform
+    monkeypatch.setattr(
+        MultiHotVectorizer,
+        "fit_transform",
+        lambda *a, **k: fits.append(1) or original(*a, **k),
+    )
+    ours = tune(grid, cv=2, limit=40, random_state=0)
+    once = "vec__num_words" not in grid
+    assert len(fits) == (2 + 1 if once else 4 * 2 + 1)  # folds (+ the refit)
+    assert list(ours.cv_results_) == list(plain.cv_results_)
+    assert ours.cv_results_["params"] == plain.cv_results_["params"]
+    for key in ("split0_test_score", "split1_test_score", "rank_test_score"):
+        np.testing.assert_array_equal(ours.cv_results_[key], plain.cv_results_[key])
+    for key in grid:
+        assert list(ours.cv_results_[f"param_{key}"]) == list(
+            plain.cv_results_[f"param_{key}"]
+        )
+    assert ours.best_params_ == plain.best_params_
+    assert ours.best_score_ == plain.best_score_
+    assert ours.n_splits_ == 2 and ours.refit_time_ > 0
+    np.testing.assert_array_equal(
+        ours.predict_proba(X_test), plain.predict_proba(X_test)
+    )
+    assert ours.score(X_test, y_test) == plain.score(X_test, y_test)
+
+
 def test_tune_grid_files_and_errors(small_archive, tmp_path):
     grid_file = tmp_path / "grid.json"
     grid_file.write_text(json.dumps({"clf__units": [8], "epochs": [1]}))

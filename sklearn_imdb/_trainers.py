@@ -1,0 +1,147 @@
+"""Compiled copies of small networks kept between fits, so that Keras traces each once.
+
+Keras traces a model's training and prediction steps into TensorFlow graphs
+the first time the model is fitted or used to predict: about 1.2 s for the
+notebook's network, more than its four epochs take once traced
+(``benchmarks/profile_fit.py``). A grid search fits the same network once per
+fold, and a new estimator builds a new model each time. Keras' own
+``clone_model`` and ``set_weights`` do not carry traced functions over, so a
+trainer is kept here: a compiled model of the same layers and compile
+settings that has already been traced.
+
+A fit copies the estimator's model's state into a free trainer (weights, the
+dropout layers' seed states and the optimizer's variables), trains the
+trainer and copies its state back; a prediction copies the weights in. Every
+number is computed by the same graph from the same state, so the results are
+bit for bit those of training the model itself (``tests/test_trainers.py``).
+The estimator's model never enters the cache, so a user holding
+``clf.model_`` never sees it change.
+"""
+
+import collections
+import contextlib
+import json
+import threading
+
+from ._keras import import_keras
+
+__all__ = ["clear", "network_key", "trainer"]
+
+#: trainers kept per process; a grid search fits one network at a time
+MAX_TRAINERS = 4
+#: larger networks train for long enough that tracing hardly counts
+MAX_PARAMS = 4_000_000
+
+_lock = threading.Lock()
+_free = collections.OrderedDict()  # key -> list of free trainers, oldest first
+
+
+def network_key(model):
+    """What a trainer must share with ``model``: its layers and compile settings.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A compiled model.
+
+    Returns
+    -------
+    key : str or None
+        The layers' and compile settings' configurations, without the seeds
+        (the seeds' effect is in the copied state); None when ``model`` is
+        not to be cached (too large, run eagerly, not serialisable).
+    """
+    try:
+        if model.count_params() > MAX_PARAMS or not model.compiled:
+            return None
+        compile_config = model.get_compile_config()
+        if compile_config.get("run_eagerly"):
+            return None
+        compile_config["optimizer"]["config"].pop("name", None)
+        return json.dumps(
+            _without_seeds([model.get_config(), compile_config]), sort_keys=True
+        )
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return None
+
+
+@contextlib.contextmanager
+def trainer(model, key, *, train, steps_per_execution=1):
+    """A traced model holding ``model``'s state, returned to the cache after use.
+
+    Parameters
+    ----------
+    model : keras.Model
+        The estimator's model.
+    key : str or None
+        ``network_key(model)``; None yields ``model`` itself.
+    train : bool
+        Copy the optimizer's variables in, and the whole state back into
+        ``model`` when the block ends without an error.
+    steps_per_execution : int, default=1
+        Batches the trainer runs per call from Python (Keras' compile
+        setting); a fit passes the steps of an epoch, since Keras lets the
+        last call of an epoch run on into the next one.
+
+    Yields
+    ------
+    trainer : keras.Model
+        The model to fit or predict with.
+    """
+    if key is None:
+        yield model
+        return
+    key = f"{steps_per_execution} {key}"
+    with _lock:
+        cached = _free.get(key)
+        found = cached.pop() if cached else None
+    found = found or _compiled_copy(model, steps_per_execution)
+    _copy_state(model, found, optimizer=train)
+    try:
+        yield found
+        if train:
+            _copy_state(found, model, optimizer=True)
+    finally:
+        with _lock:
+            _free.setdefault(key, []).append(found)
+            _free.move_to_end(key)
+            while sum(map(len, _free.values())) > MAX_TRAINERS:
+                oldest = next(iter(_free))
+                _free[oldest].pop(0)
+                if not _free[oldest]:
+                    del _free[oldest]
+
+
+def clear():
+    """Drop every cached trainer."""
+    with _lock:
+        _free.clear()
+
+
+def _compiled_copy(model, steps_per_execution):
+    # not keras.models.clone_model: its copy takes dense input
+    keras = import_keras()
+    copy = keras.Model.from_config(model.get_config())
+    config = model.get_compile_config()
+    config["steps_per_execution"] = steps_per_execution
+    copy.compile_from_config(config)
+    return copy
+
+
+def _copy_state(source, target, *, optimizer):
+    for src, dst in zip(source.variables, target.variables, strict=True):
+        dst.assign(src)
+    if optimizer:
+        for each in (source, target):
+            each.optimizer.build(each.trainable_variables)  # once: built stays
+        pairs = zip(source.optimizer.variables, target.optimizer.variables, strict=True)
+        for src, dst in pairs:
+            dst.assign(src)
+
+
+def _without_seeds(config):
+    if isinstance(config, dict):
+        return {k: _without_seeds(v) for k, v in config.items() if k != "seed"}
+    if isinstance(config, list):
+        return [_without_seeds(v) for v in config]
+    return config

@@ -1,0 +1,180 @@
+"""The traced trainers kept between fits: same numbers, nothing shared with the user."""
+
+import threading
+
+import keras
+import numpy as np
+import pytest
+import scipy.sparse as sp
+import tensorflow as tf
+
+from sklearn_imdb import MultiHotVectorizer, _trainers
+from sklearn_imdb.network import build_network
+
+from .conftest import small_network
+
+
+@pytest.fixture(scope="module")
+def features(reviews):
+    docs, y = reviews
+    return MultiHotVectorizer().fit_transform(docs), y
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    _trainers.clear()
+    yield
+    _trainers.clear()
+
+
+def uncached(**params):
+    # the user's callbacks keep the fit on the estimator's own model
+    return small_network(callbacks=[keras.callbacks.Callback()], **params)
+
+
+def assert_same_fit(a, b, X):
+    for left, right in zip(a.model_.get_weights(), b.model_.get_weights(), strict=True):
+        np.testing.assert_array_equal(left, right)
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+    assert a.history_ == b.history_
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"dropout": 0.3, "optimizer": "adam"},
+        {"optimizer": "adagrad", "validation_split": 0.2, "class_weight": "balanced"},
+    ],
+)
+def test_a_cached_trainer_fits_bit_for_bit_as_the_model_itself(features, params):
+    X, y = features
+    first = small_network(**params).fit(X, y)  # traces a trainer
+    again = small_network(**params).fit(X, y)  # reuses it
+    plain = uncached(**params).fit(X, y)
+    assert_same_fit(first, plain, X)
+    assert_same_fit(again, plain, X)
+
+
+def test_warm_start_carries_the_optimizer_state_through_the_trainer(features):
+    X, y = features
+    cached = small_network(optimizer="adam", warm_start=True, epochs=2)
+    plain = uncached(optimizer="adam", warm_start=True, epochs=2)
+    for clf in (cached, plain):
+        clf.fit(X, y)
+        small_network(optimizer="adam", random_state=7).fit(X, y)  # same trainer
+        clf.fit(X, y)
+    assert cached.model_.optimizer.iterations.numpy() == 2 * 2 * 8
+    assert_same_fit(cached, plain, X)
+
+
+def test_second_fit_of_a_network_traces_nothing_new(features, monkeypatch):
+    X, y = features
+    built = []
+    original = _trainers._compiled_copy
+    monkeypatch.setattr(
+        _trainers,
+        "_compiled_copy",
+        lambda *args: built.append(args) or original(*args),
+    )
+    small_network(random_state=0).fit(X, y).predict(X)
+    assert len(built) == 2  # one to train (an epoch a call), one to predict
+    small_network(random_state=1).fit(X, y).predict(X)
+    assert len(built) == 2
+    small_network(units=8).fit(X, y)  # another network: its own trainer
+    assert len(built) == 3
+
+
+def test_the_users_model_never_enters_the_cache(features):
+    X, y = features
+    model = small_network(random_state=0).fit(X, y).model_  # estimator dropped
+    weights = model.get_weights()
+    for seed in (1, 2):
+        small_network(random_state=seed).fit(X, y).predict(X)
+    for before, after in zip(weights, model.get_weights(), strict=True):
+        np.testing.assert_array_equal(before, after)
+    cached = [t for trainers in _trainers._free.values() for t in trainers]
+    assert cached and all(t is not model for t in cached)
+
+
+def test_concurrent_fits_take_different_trainers(features, monkeypatch):
+    X, y = features
+    expected = [small_network(random_state=s).fit(X, y) for s in (0, 1)]
+    _trainers.clear()
+    small_network(random_state=5).fit(X, y)  # one free trainer: only one may take it
+    both_inside = threading.Barrier(2, timeout=60)
+    taken = []
+    original = _trainers._copy_state
+
+    def copy_state(source, target, *, optimizer):
+        if optimizer and not source.optimizer.iterations.numpy() and len(taken) < 2:
+            taken.append(target)
+            both_inside.wait()  # both threads hold a trainer now
+        original(source, target, optimizer=optimizer)
+
+    monkeypatch.setattr(_trainers, "_copy_state", copy_state)
+    results = [None, None]
+
+    def fit(i):
+        results[i] = small_network(random_state=i).fit(X, y)
+
+    threads = [threading.Thread(target=fit, args=(i,)) for i in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(taken) == 2 and taken[0] is not taken[1]
+    for got, want in zip(results, expected, strict=True):
+        assert_same_fit(got, want, X)
+
+
+def test_the_cache_is_bounded_and_skips_large_networks(features, monkeypatch):
+    X, y = features
+    for units in (2, 3, 4, 5, 6, 7):
+        small_network(units=units, epochs=1).fit(X, y)
+    assert sum(map(len, _trainers._free.values())) == _trainers.MAX_TRAINERS
+    monkeypatch.setattr(_trainers, "MAX_PARAMS", 10)
+    clf = small_network(epochs=1).fit(X, y)
+    assert _trainers.network_key(clf.model_) is None
+
+
+def test_sparse_input_layer_matches_keras_dense():
+    X = sp.random(64, 300, density=0.05, format="csr", random_state=0, dtype="float32")
+    model = build_network(
+        300,
+        2,
+        hidden_layers=1,
+        units=8,
+        activation="tanh",
+        dropout=0.0,
+        loss="binary_crossentropy",
+        sparse=True,
+        seed=0,
+    )
+    dense = keras.Sequential(
+        [keras.Input((300,)), keras.layers.Dense(8, activation="tanh")]
+    )
+    dense.set_weights(model.layers[1].get_weights())
+    coo = X.tocoo()
+    sparse = tf.SparseTensor(np.c_[coo.row, coo.col], coo.data, X.shape)
+    np.testing.assert_allclose(
+        model.layers[1](sparse).numpy(), dense(X.toarray()).numpy(), atol=1e-6
+    )
+
+
+def test_pipeline_search_results_do_not_depend_on_the_cache(reviews):
+    from sklearn.model_selection import GridSearchCV, StratifiedKFold
+    from sklearn.pipeline import Pipeline
+
+    docs, y = reviews
+
+    def search(cache):
+        clf = small_network(epochs=3) if cache else uncached(epochs=3)
+        pipe = Pipeline([("vec", MultiHotVectorizer()), ("clf", clf)])
+        grid = {"clf__units": [4, 8], "clf__activation": ["relu", "tanh"]}
+        folds = StratifiedKFold(3, shuffle=True, random_state=0)
+        return GridSearchCV(pipe, grid, cv=folds).fit(docs, y).cv_results_
+
+    cached, plain = search(True), search(False)
+    for key in ("split0_test_score", "split1_test_score", "mean_test_score"):
+        np.testing.assert_array_equal(cached[key], plain[key])
