@@ -11,10 +11,13 @@ interpreter and the loaded data: the baseline column says how much of it was
 there before the measured work started.
 """
 
+import contextlib
 import importlib
 import multiprocessing as mp
 import os
 import platform
+import subprocess
+import tempfile
 import time
 
 
@@ -93,3 +96,31 @@ def machine():
         f"{platform.python_version()}, numpy {numpy.__version__}, "
         f"scikit-learn {sklearn.__version__}"
     )
+
+
+@contextlib.contextmanager
+def package_at(ref):
+    """A checkout of git revision ``ref`` (a temporary worktree): its path.
+
+    Put it first on a child's ``PYTHONPATH`` to run the package as it was.
+    """
+    root = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = os.path.join(tmp, "before")
+        subprocess.run(
+            ["git", "-C", root, "worktree", "add", "--detach", tree, ref],
+            check=True,
+            capture_output=True,
+        )
+        try:
+            yield tree
+        finally:
+            subprocess.run(
+                ["git", "-C", root, "worktree", "remove", "--force", tree],
+                check=True,
+            )

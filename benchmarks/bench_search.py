@@ -21,13 +21,12 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _measure import machine  # noqa: E402
+from _measure import machine, package_at  # noqa: E402
 
 EIGHT = {
     "clf__hidden_layers": [1, 2],
@@ -79,33 +78,15 @@ class _Recorded:
 
 def before(ref, grid, cv):
     """The plain n_jobs=2 search run by the package at git revision ``ref``."""
-    root = subprocess.run(
-        ["git", "rev-parse", "--show-toplevel"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    with tempfile.TemporaryDirectory() as tmp:
-        tree = os.path.join(tmp, "before")
-        subprocess.run(
-            ["git", "-C", root, "worktree", "add", "--detach", tree, ref],
-            check=True,
+    with package_at(ref) as tree:
+        out = subprocess.run(
+            [sys.executable, __file__, "--grid", grid, "--cv", str(cv)]
+            + ["--configs", "1", "--json"],
+            env={**os.environ, "PYTHONPATH": tree},
             capture_output=True,
-        )
-        try:
-            out = subprocess.run(
-                [sys.executable, __file__, "--grid", grid, "--cv", str(cv)]
-                + ["--configs", "1", "--json"],
-                env={**os.environ, "PYTHONPATH": tree},
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-        finally:
-            subprocess.run(
-                ["git", "-C", root, "worktree", "remove", "--force", tree],
-                check=True,
-            )
+            text=True,
+            check=True,
+        ).stdout
     record = json.loads(out.strip().splitlines()[-1])
     name = f"GridSearchCV, n_jobs=2, package at {ref} (before)"
     print(f"  {name}: {record['seconds']:.0f} s", file=sys.stderr, flush=True)

@@ -12,18 +12,24 @@ forward and backward pass on one batch with Keras' ``Dense`` (0.1's layer,
 which routes a ``SparseTensor`` through ``embedding_lookup_sparse``) and with
 ours (``sparse_dense_matmul``).
 
-    python benchmarks/profile_fit.py [--repeat 3]
+``--before REF`` fits the same fold with the package as it was at git
+revision REF (a child process with a temporary worktree first on its
+``PYTHONPATH``), estimator after estimator as a search does, side by side.
+
+    python benchmarks/profile_fit.py [--repeat 3] [--before REF]
 """
 
 import argparse
+import json
 import os
+import subprocess
 import sys
 import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _measure import machine  # noqa: E402
+from _measure import machine, package_at  # noqa: E402
 
 
 def _fold():
@@ -135,6 +141,65 @@ def _floors(A, y):
     return floors
 
 
+def fits(repeat):
+    """Seconds of ``repeat`` fits and predictions, a new estimator each."""
+    from sklearn_imdb import DenseNetworkClassifier, MultiHotVectorizer
+
+    X, y, X_val, y_val = _fold()
+    vec = MultiHotVectorizer(num_words=10000)
+    A, V = vec.fit_transform(X), vec.transform(X_val)
+    times = []
+    for seed in range(repeat):
+        start = time.perf_counter()
+        clf = DenseNetworkClassifier(random_state=seed).fit(A, y)
+        middle = time.perf_counter()
+        accuracy = float((clf.predict(V) == y_val).mean())
+        times.append((middle - start, time.perf_counter() - middle, accuracy))
+    return times
+
+
+def _fits_in_child(tree, repeat):
+    out = subprocess.run(
+        [sys.executable, __file__, "--fits-json", str(repeat)],
+        env={**os.environ, "PYTHONPATH": tree},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def side_by_side(ref, repeat):
+    """The fits of this package and of the one at ``ref``, each in a fresh process."""
+    runs = {"now": _fits_in_child(os.path.dirname(os.path.dirname(__file__)), repeat)}
+    with package_at(ref) as tree:
+        runs[f"at {ref}"] = _fits_in_child(tree, repeat)
+    lines = [
+        f"DenseNetworkClassifier on the fold's 16,667 rows, {repeat} new estimators "
+        "in one fresh process (fit, predict 8,333 seconds; validation accuracy)",
+        "",
+        "| package | first fit | later fits (median) | first predict "
+        "| later predicts | accuracies |",
+        "|---|---|---|---|---|---|",
+    ]
+    medians = {}
+    for name, times in runs.items():
+        fit, predict, accuracy = zip(*times)
+        medians[name] = (fit[0], np.median(fit[1:]))
+        accuracies = ", ".join(f"{a:.4f}" for a in accuracy)
+        lines.append(
+            f"| {name} | {fit[0]:.2f} | {np.median(fit[1:]):.2f} | {predict[0]:.2f} "
+            f"| {np.median(predict[1:]):.2f} | {accuracies} |"
+        )
+    (first, later), (old_first, old_later) = medians.values()
+    lines += [
+        "",
+        f"speed-up of fit: first {old_first / first:.1f}x, later "
+        f"{old_later / later:.1f}x",
+    ]
+    return "\n".join(lines)
+
+
 def report(rows, floors):
     lines = ["| step | seconds (median of runs) |", "|---|---|"]
     keys = dict.fromkeys(key for row in rows for key in row if key != "accuracy")
@@ -150,6 +215,13 @@ def report(rows, floors):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--before", metavar="REF", help="also fit with REF's package")
+    parser.add_argument("--fits-json", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.fits_json:
+        print(json.dumps(fits(args.fits_json)))
+        sys.exit()
     print(f"machine: {machine()}\n")
     print(report(*profile(args.repeat)))
+    if args.before:
+        print("\n" + side_by_side(args.before, max(args.repeat, 2)))
