@@ -59,7 +59,7 @@ def ours(grid, cv, n_jobs, X, y, backend):
 CONFIGS = [
     ("GridSearchCV, n_jobs=1", lambda g, cv, X, y: plain(g, cv, 1, X, y)),
     ("GridSearchCV, n_jobs=2", lambda g, cv, X, y: plain(g, cv, 2, X, y)),
-    ("tune, n_jobs=2 (loky)", lambda g, cv, X, y: ours(g, cv, 2, X, y, "loky")),
+    ("tune, n_jobs=2", lambda g, cv, X, y: ours(g, cv, 2, X, y, "loky")),
     ("tune, Dask, 2 local workers", lambda g, cv, X, y: ours(g, cv, 2, X, y, "dask")),
 ]
 

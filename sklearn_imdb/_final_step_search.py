@@ -9,8 +9,8 @@ of that matrix. The final step sees exactly the rows a pipeline search gives
 it, so the scores are the same (``tests/test_model_selection.py``); the result
 is a ``GridSearchCV`` of the whole pipeline, refitted on all the data, as if
 it had been fitted itself. ``Pipeline(memory=...)`` caches the same fits on
-disk, but hashing the reviews for every fit cost what it saved
-(``benchmarks/results/search.md``).
+disk, but hashing the reviews for every fit cost what it saved (measured in
+``docs/user_guide/tuning.rst``).
 """
 
 import logging

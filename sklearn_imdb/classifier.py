@@ -109,6 +109,17 @@ class DenseNetworkClassifier(FixedKerasClassifier):
     sklearn_imdb.MultiHotVectorizer : Its usual input.
     sklearn_imdb.plot_history : The training curves of ``history_``.
 
+    Notes
+    -----
+    Keras traces a network's training step the first time it is fitted,
+    which takes longer than the notebook's four epochs. A fit therefore
+    trains a traced copy of ``model_`` kept from an earlier fit of the same
+    network in this process (a grid search's folds, a new estimator with
+    another seed) and copies its state back: the same weights, bit for bit,
+    and ``model_`` itself is never shared. Up to 4 copies of networks of up
+    to 4 million parameters are kept; callbacks of yours turn this off, as
+    they see every batch (the copy runs an epoch per call from Python).
+
     Examples
     --------
     >>> from sklearn.pipeline import make_pipeline

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from joblib import parallel_config
 from sklearn.model_selection import (
     GridSearchCV,
     StratifiedKFold,
@@ -180,7 +181,10 @@ def tune(
         Parallel fits. TensorFlow in each worker gets an equal share of the
         cores, so that workers do not oversubscribe them.
     backend : {"loky", "dask"}, default="loky"
-        joblib backend; ``"dask"`` runs the fits on a Dask cluster.
+        ``"dask"`` runs the fits on a Dask cluster. Otherwise, when the grid
+        only changes the classifier, the fits run in ``n_jobs`` threads of
+        this process, each fold vectorized once; other grids run in loky
+        worker processes.
     scheduler : str or None, default=None
         Address of a Dask scheduler (``tcp://host:8786``); None starts a
         local cluster of ``n_jobs`` workers (one per GPU when there are GPUs).
@@ -225,14 +229,20 @@ def tune(
         error_score="raise",
     )
     if backend == "dask":
-        with dask_backend(scheduler, n_jobs, scatter=[X, y]):
-            search.fit(X, y)
+        workers = dask_backend(scheduler, n_jobs, scatter=[X, y])
     elif searches_final_step(pipe, param_grid):
-        # each fold vectorized once for every candidate (see _final_step_search)
-        with threads_per_worker(n_jobs):
-            search = final_step_search(search, X, y)
+        # threads of one process: each network is traced once for all its
+        # folds (see _trainers); loky restarts a worker whose memory grew by
+        # 300 MB, traced networks and all: the seed grid had not ended after
+        # 14 minutes with loky workers (2 new ones a minute)
+        workers = parallel_config(backend="threading")
     else:
-        with threads_per_worker(n_jobs):
+        workers = threads_per_worker(n_jobs)
+    with workers:
+        if searches_final_step(pipe, param_grid):
+            # each fold vectorized once for every candidate (_final_step_search)
+            search = final_step_search(search, X, y)
+        else:
             search.fit(X, y)
     if out is not None:
         write_search(search, Path(out))
