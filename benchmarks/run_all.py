@@ -63,7 +63,8 @@ SECTIONS = {
     "search": (
         "Grid search, the notebook's 72 candidates x 3 folds + refit, full "
         "training split (issue 12 targets: <= 180 s, >= 2.5x plain GridSearchCV); "
-        "plain GridSearchCV with n_jobs=1 (26 minutes) and Dask left out of this run",
+        "plain GridSearchCV with n_jobs=1 (about 26 minutes in an interrupted run) "
+        "and Dask left out of this run",
         ["bench_search.py", "--grid", "seed", "--cv", "3", "--before", BEFORE]
         + ["--configs", "1,2"],
     ),
