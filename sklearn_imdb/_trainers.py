@@ -23,9 +23,13 @@ import contextlib
 import json
 import threading
 
-from ._keras import import_keras
+import scipy.sparse as sp
+from sklearn.exceptions import NotFittedError
 
-__all__ = ["clear", "network_key", "trainer"]
+from ._keras import import_keras
+from ._training_data import batches
+
+__all__ = ["TracedCopies", "clear", "network_key", "trainer"]
 
 #: trainers kept per process; a grid search fits one network at a time
 MAX_TRAINERS = 4
@@ -145,3 +149,65 @@ def _without_seeds(config):
     if isinstance(config, list):
         return [_without_seeds(v) for v in config]
     return config
+
+
+class TracedCopies:
+    """The estimator's side: fitting and predicting through a trainer.
+
+    A mixin for a scikeras wrapper whose ``model_`` is a network built by
+    ``network.build_network``; callbacks of the user's, which see every
+    batch and would hold on to the trainer, keep the work on ``model_``.
+    """
+
+    @contextlib.contextmanager
+    def _training_copy(self, steps_per_epoch):
+        # scikeras fits self.model_: the trainer stands in for it meanwhile
+        steps = steps_per_epoch
+        if "compile__steps_per_execution" in self.get_params():
+            steps = self.model_.steps_per_execution
+        key = self._trainer_key()
+        with trainer(self.model_, key, train=True, steps_per_execution=steps) as model:
+            own, self.model_ = self.model_, model
+            try:
+                yield
+            finally:
+                self.model_ = own
+
+    def _predict_raw(self, X, **kwargs):
+        # scikeras' own, predicting with a traced copy of model_ instead of
+        # tracing model_'s prediction step anew; sparse rows gathered in the
+        # graph, as in fit
+        from scikeras._utils import route_params
+
+        if not self.initialized_:
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet: "
+                "call 'fit' before 'predict'."
+            )
+        X, _ = self._validate_data(X=X, y=None)
+        X = self.feature_encoder_.transform(X)
+        pred_args = route_params(
+            self.get_params(),
+            destination="predict",
+            pass_filter=self._predict_kwargs,
+            strict=True,
+        )
+        pred_args = {
+            k: v for k, v in pred_args.items() if not k.startswith("callbacks")
+        }
+        pred_args["callbacks"] = self._predict_callbacks
+        pred_args.update(kwargs)
+        if pred_args.get("batch_size") == -1:
+            pred_args["batch_size"] = X.shape[0]
+        if sp.issparse(X):
+            size = pred_args.pop("batch_size", None) or self.batch_size
+            X = batches(X, batch_size=size)
+        with trainer(self.model_, self._trainer_key(), train=False) as model:
+            return model.predict(x=X, **pred_args)
+
+    def _trainer_key(self):
+        params = self.get_params()
+        names = ("callbacks", "fit__callbacks", "predict__callbacks")
+        if any(params.get(name) is not None for name in names):
+            return None
+        return network_key(self.model_)

@@ -10,22 +10,20 @@ from sklearn.utils.validation import check_consistent_length
 
 from ._keras import import_keras
 from ._scikeras_fixes import FixedKerasClassifier
-from ._trainers import network_key, trainer
+from ._trainers import TracedCopies
 from ._training_data import batches, check_target, epoch_orders, hold_out
 from .network import ACTIVATIONS, ARCHITECTURE, LOSSES, OPTIMIZERS, build_network
 
 keras = import_keras()
 
-from scikeras._utils import route_params  # noqa: E402
 from scikeras.utils.transformers import ClassifierLabelEncoder  # noqa: E402
-from sklearn.exceptions import NotFittedError  # noqa: E402
 
 __all__ = ["DenseNetworkClassifier"]
 
 logger = logging.getLogger(__name__)
 
 
-class DenseNetworkClassifier(FixedKerasClassifier):
+class DenseNetworkClassifier(TracedCopies, FixedKerasClassifier):
     """A stack of Dense layers on (sparse) bag-of-words features.
 
     The network of the Keras IMDB walk-through — ``hidden_layers`` Dense layers
@@ -111,14 +109,9 @@ class DenseNetworkClassifier(FixedKerasClassifier):
 
     Notes
     -----
-    Keras traces a network's training step the first time it is fitted,
-    which takes longer than the notebook's four epochs. A fit therefore
-    trains a traced copy of ``model_`` kept from an earlier fit of the same
-    network in this process (a grid search's folds, a new estimator with
-    another seed) and copies its state back: the same weights, bit for bit,
-    and ``model_`` itself is never shared. Up to 4 copies of networks of up
-    to 4 million parameters are kept; callbacks of yours turn this off, as
-    they see every batch (the copy runs an epoch per call from Python).
+    Fits and predictions run on a traced copy of ``model_`` kept from an
+    earlier fit of the same network in the process (bit for bit the same
+    weights; see the user guide's "Speed"). Callbacks of yours turn it off.
 
     Examples
     --------
@@ -316,59 +309,11 @@ class DenseNetworkClassifier(FixedKerasClassifier):
         kwargs.update(
             batch_size=None, shuffle=False, validation_split=0.0, steps_per_epoch=steps
         )
-        # trained through a traced copy of model_ (see _trainers) that runs
-        # an epoch's steps in one call from Python, unless the user's
-        # callbacks want to see each batch (and would hold on to the copy)
-        if "compile__steps_per_execution" in self.get_params():
-            steps = self.model_.steps_per_execution
-        with trainer(
-            self.model_, self._trainer_key(), train=True, steps_per_execution=steps
-        ) as model:
-            own, self.model_ = self.model_, model
-            try:
-                super()._fit_keras_model(
-                    X, None, None, warm_start, epochs, initial_epoch, **kwargs
-                )
-            finally:
-                self.model_ = own
-        self.history_ = dict(self.history_)
-
-    def _predict_raw(self, X, **kwargs):
-        # scikeras' own, predicting with a traced copy of model_ (see
-        # _trainers) instead of tracing model_'s prediction step anew
-        if not self.initialized_:
-            raise NotFittedError(
-                f"This {type(self).__name__} instance is not fitted yet: "
-                "call 'fit' before 'predict'."
+        with self._training_copy(steps):  # see _trainers.TracedCopies
+            super()._fit_keras_model(
+                X, None, None, warm_start, epochs, initial_epoch, **kwargs
             )
-        X, _ = self._validate_data(X=X, y=None)
-        X = self.feature_encoder_.transform(X)
-        pred_args = route_params(
-            self.get_params(),
-            destination="predict",
-            pass_filter=self._predict_kwargs,
-            strict=True,
-        )
-        pred_args = {
-            k: v for k, v in pred_args.items() if not k.startswith("callbacks")
-        }
-        pred_args["callbacks"] = self._predict_callbacks
-        pred_args.update(kwargs)
-        if pred_args.get("batch_size") == -1:
-            pred_args["batch_size"] = X.shape[0]
-        if sp.issparse(X):  # gathered in the graph, as in fit
-            size = pred_args.pop("batch_size", None) or self.batch_size
-            X = batches(X, batch_size=size)
-        with trainer(self.model_, self._trainer_key(), train=False) as model:
-            return model.predict(x=X, **pred_args)
-
-    def _trainer_key(self):
-        return None if self._user_callbacks() else network_key(self.model_)
-
-    def _user_callbacks(self):
-        params = self.get_params()
-        names = ("callbacks", "fit__callbacks", "predict__callbacks")
-        return any(params.get(name) is not None for name in names)
+        self.history_ = dict(self.history_)
 
 
 class _EpochLogger(keras.callbacks.Callback):
