@@ -35,8 +35,14 @@ SECTIONS = {
         "accuracy, peak RSS <= 2 GB and <= 1/4 of the notebook's, wall time <= 1/2)",
         ["bench_pipeline.py"],
     ),
+    "splits": (
+        "Validating on movies the model was not trained on, or on a random part "
+        "of the training reviews",
+        ["select_settings.py", "--splits"],
+    ),
     "select": (
-        "Settings of the named pipelines, chosen on the training split only",
+        "Settings of the named pipelines, chosen on the training split only "
+        "(folds by movie)",
         ["select_settings.py"],
     ),
     "accuracy": (

@@ -25,8 +25,11 @@ logger = logging.getLogger("sklearn_imdb.datasets")
 
 SUBSETS = ("train", "test")
 TARGET_NAMES = ["neg", "pos"]
-_CACHE_FORMAT = 2  # 2: the cache records its source
+_CACHE_FORMAT = 3  # 2: the cache records its source; 3: and each review's movie
 _REVIEW = re.compile(r"aclImdb/(train|test)/(neg|pos)/(\d{1,9})_(\d{1,2})\.txt")
+# line k of urls_pos.txt is the IMDB page of the movie of review pos/k_*.txt
+_URLS = re.compile(r"aclImdb/(train|test)/urls_(neg|pos)\.txt")
+_TITLE = re.compile(rb"/title/tt(\d{1,9})/")
 _README = "aclImdb/README"
 _MAX_MEMBER_BYTES = 16 * 2**20
 
@@ -79,31 +82,30 @@ def read_source(path, source):
     the archive's SHA-256.
     """
     logger.info("Reading IMDB reviews from %s", path)
-    reviews = {name: [] for name in SUBSETS}
-    readme = b""
+    found = {"reviews": {name: [] for name in SUBSETS}, "readme": b"", "movies": {}}
     if path.is_dir():
         root = path if (path / "train").is_dir() else path / "aclImdb"
         for name, data in _iter_directory(root):
-            readme = _collect(reviews, name, data, readme)
+            _collect(found, name, data)
     else:
         try:
             with tarfile.open(path, mode="r|*") as archive:
                 for member in archive:
                     if not member.isreg():
                         continue  # links, devices and folders are never read
-                    if member.name != _README and not _REVIEW.fullmatch(member.name):
+                    if not _wanted(member.name):
                         continue
                     if member.size > _MAX_MEMBER_BYTES:
                         raise ValueError(f"member {member.name} is too large")
                     data = archive.extractfile(member).read()
-                    readme = _collect(reviews, member.name, data, readme)
+                    _collect(found, member.name, data)
         except (tarfile.TarError, EOFError, OSError, ValueError) as exc:
             raise ValueError(
                 f"{path} is not a readable IMDB archive ({type(exc).__name__}: "
                 f"{exc or 'truncated'})."
             ) from exc
     for name in SUBSETS:
-        if not reviews[name]:
+        if not found["reviews"][name]:
             raise ValueError(
                 f"{path} holds no {name} reviews: expected files named like "
                 f"aclImdb/{name}/pos/123_8.txt."
@@ -111,7 +113,11 @@ def read_source(path, source):
     if source["kind"] != "folder":
         with open(path, "rb") as f:
             source = {**source, "sha256": hashlib.file_digest(f, "sha256").hexdigest()}
-    return _pack(reviews, readme, source)
+    return _pack(found, source)
+
+
+def _wanted(name):
+    return name == _README or _REVIEW.fullmatch(name) or _URLS.fullmatch(name)
 
 
 def _iter_directory(root):
@@ -120,6 +126,9 @@ def _iter_directory(root):
         yield _README, readme.read_bytes()
     for split in SUBSETS:
         for label in TARGET_NAMES:
+            urls = root / split / f"urls_{label}.txt"
+            if urls.is_file() and not urls.is_symlink():
+                yield f"aclImdb/{split}/urls_{label}.txt", urls.read_bytes()
             folder = root / split / label
             if not folder.is_dir():
                 continue
@@ -129,23 +138,32 @@ def _iter_directory(root):
                     yield name, Path(entry.path).read_bytes()
 
 
-def _collect(reviews, name, data, readme):
+def _collect(found, name, data):
     if name == _README:
-        return data
-    split, label, review_id, rating = _REVIEW.fullmatch(name).groups()
-    text = data.decode("utf-8", errors="replace")
-    reviews[split].append((label == "pos", int(review_id), int(rating), text))
-    return readme
+        found["readme"] = data
+    elif urls := _URLS.fullmatch(name):
+        # in place: the reviews read before hold this list
+        found["movies"].setdefault(urls.groups(), [])[:] = [
+            int(title[1]) if (title := _TITLE.search(line)) else -1
+            for line in data.splitlines()
+        ]
+    else:
+        split, label, review_id, rating = _REVIEW.fullmatch(name).groups()
+        text = data.decode("utf-8", errors="replace")
+        movies = found["movies"].setdefault((split, label), [])
+        found["reviews"][split].append(
+            (label == "pos", int(review_id), int(rating), text, movies)
+        )
 
 
-def _pack(reviews, readme, source):
+def _pack(found, source):
     """Arrays for the cache: one UTF-8 blob and offsets per split."""
     arrays = {
         "format": np.array(_CACHE_FORMAT),
-        "descr": _bytes_array(readme),
+        "descr": _bytes_array(found["readme"]),
         "source": _bytes_array(json.dumps(source).encode()),
     }
-    for name, rows in reviews.items():
+    for name, rows in found["reviews"].items():
         rows.sort(key=lambda row: row[:2])  # negatives first, then by id
         encoded = [row[3].encode("utf-8") for row in rows]
         offsets = np.zeros(len(rows) + 1, dtype=np.int64)
@@ -155,7 +173,14 @@ def _pack(reviews, readme, source):
         arrays[f"{name}_target"] = np.array([row[0] for row in rows], dtype=np.int8)
         arrays[f"{name}_review_id"] = np.array([row[1] for row in rows], np.int32)
         arrays[f"{name}_rating"] = np.array([row[2] for row in rows], dtype=np.int8)
+        arrays[f"{name}_movie"] = np.array([_movie(row) for row in rows], np.int32)
     return arrays
+
+
+def _movie(row):
+    """The IMDB title number of a review's movie; -1 when the archive lacks it."""
+    _, review_id, _, _, movies = row
+    return movies[review_id] if review_id < len(movies) else -1
 
 
 def _bytes_array(data):

@@ -85,8 +85,8 @@ def fetch_imdb(
         If True, return ``(data, target)`` instead of a Bunch.
     as_frame : bool, default=False
         If True, ``data`` is a pandas Series of reviews, ``target`` a Series and
-        ``frame`` a DataFrame with columns ``review``, ``rating``,
-        ``review_id`` and ``target``.
+        ``frame`` a DataFrame with columns ``review``, ``target``, ``rating``,
+        ``review_id`` and ``movie``.
     shuffle : bool, default=False
         Whether to shuffle the reviews. Unshuffled, each split lists all
         negative reviews, then all positive ones, by review id.
@@ -112,6 +112,13 @@ def fetch_imdb(
             The reviewer's rating, 1-4 for negative and 7-10 for positive.
         review_id : ndarray of shape (n_samples,)
             The review's number within its split and label folder.
+        movie : ndarray of shape (n_samples,)
+            The IMDB title number of the reviewed movie (``tt0453418`` is
+            453418), from the archive's ``urls_*.txt``; -1 where the archive
+            has none. The splits were made by movie (of the 7,036 movies, one
+            is in both) and a movie has up to 30 reviews: pass ``groups=movie`` to
+            :class:`~sklearn.model_selection.GroupKFold` to validate on
+            movies the model has not seen, as the test split does.
         frame : pandas DataFrame or None
             Only with ``as_frame=True``.
         DESCR : str
@@ -193,7 +200,7 @@ def _make_bunch(cache, subset, return_X_y, as_frame, shuffle, random_state):
     texts = [text for name in names for text in _decode(cache, name)]
     columns = {
         key: np.concatenate([cache[f"{name}_{key}"] for name in names])
-        for key in ("target", "rating", "review_id")
+        for key in ("target", "rating", "review_id", "movie")
     }
     columns = {key: values.astype(np.int64) for key, values in columns.items()}
     if shuffle:
@@ -206,6 +213,7 @@ def _make_bunch(cache, subset, return_X_y, as_frame, shuffle, random_state):
         target_names=list(TARGET_NAMES),
         rating=columns["rating"],
         review_id=columns["review_id"],
+        movie=columns["movie"],
         frame=None,
         DESCR=bytes(cache["descr"]).decode("utf-8") + _source_note(cache),
     )

@@ -69,6 +69,9 @@ _ARRAYS = {
     "ComplementNB": ("feature_log_prob_", "class_log_prior_", "classes_"),
     "NBFeatureWeighter": ("ratio_", "classes_"),
 }
+# a VotingClassifier is stored as its members (networks or the kinds above,
+# not other votes) and these parameters; weights are checked by its constraints
+_VOTING_PARAMS = ("voting", "weights", "flatten_transform")
 
 
 def save_model(pipeline, path, *, key=None):
@@ -78,10 +81,10 @@ def save_model(pipeline, path, *, key=None):
     ----------
     pipeline : Pipeline
         A fitted pipeline whose steps are a :class:`MultiHotVectorizer`,
-        optional scikit-learn scalers of this package's pipelines, and a
-        :class:`DenseNetworkClassifier` or a linear model (LogisticRegression,
-        LinearSVC, SGDClassifier, RidgeClassifier, Multinomial, Bernoulli or
-        Complement NB).
+        optional :class:`NBFeatureWeighter`, and a
+        :class:`DenseNetworkClassifier`, a linear model (LogisticRegression,
+        LinearSVC, SGDClassifier, Multinomial, Bernoulli or Complement NB) or a
+        :class:`~sklearn.ensemble.VotingClassifier` of these.
     path : str or path-like
         The file to write (conventionally ``*.skimdb``). Written atomically.
     key : bytes, str or None, default=None
@@ -161,8 +164,19 @@ def load_model(path, *, key=None):
 # -- steps --------------------------------------------------------------------
 
 
-def _dump_step(step, prefix, members):
+def _dump_step(step, prefix, members, *, member=False):
     kind = type(step).__name__
+    if kind == "VotingClassifier" and not member:
+        names = [name for name, _ in step.estimators]
+        members[f"{prefix}.classes.npy"] = npy(plain(step.classes_))
+        return {
+            "kind": kind,
+            "params": _params(step, only=_VOTING_PARAMS),
+            "estimators": [
+                {"name": name, **_dump_step(est, f"{prefix}.{i}", members, member=True)}
+                for i, (name, est) in enumerate(zip(names, step.estimators_))
+            ],
+        }
     if isinstance(step, MultiHotVectorizer):
         state = {
             "params": _params(step, dtype=np.dtype(step.dtype).name),
@@ -195,8 +209,10 @@ def _dump_step(step, prefix, members):
     raise TypeError(f"save_model cannot store a {kind} step.")
 
 
-def _load_step(spec, prefix, members):
+def _load_step(spec, prefix, members, *, member=False):
     kind = spec["kind"]
+    if kind == "VotingClassifier" and not member:
+        return _load_voting(spec, prefix, members)
     if kind == "MultiHotVectorizer":
         return _load_vectorizer(prefix, members)
     if kind == "DenseNetworkClassifier":
@@ -210,6 +226,36 @@ def _load_step(spec, prefix, members):
         step.n_features_in_ = np.shape(first)[-1]
         return step
     raise ValueError(f"unknown step kind {kind!r}")
+
+
+def _load_voting(spec, prefix, members):
+    """A fitted soft or hard vote of stored members (themselves not votes)."""
+    from sklearn.ensemble import VotingClassifier
+    from sklearn.preprocessing import LabelEncoder
+    from sklearn.utils import Bunch
+
+    params = decode(spec["params"])
+    if set(params) != set(_VOTING_PARAMS):
+        raise ValueError(f"a vote's parameters are {sorted(_VOTING_PARAMS)}")
+    fitted = [
+        (member["name"], _load_step(member, f"{prefix}.{i}", members, member=True))
+        for i, member in enumerate(spec["estimators"])
+    ]
+    vote = VotingClassifier(fitted, **params)
+    vote._validate_params()
+    vote._validate_names([name for name, _ in fitted])
+    if not fitted or (vote.weights is not None and len(vote.weights) != len(fitted)):
+        raise ValueError("a vote needs members, and a weight for each if weighted")
+    classes = load_npy(members[f"{prefix}.classes.npy"])
+    if classes.ndim != 1 or np.unique(classes).size != classes.size:
+        raise ValueError("the vote's classes are invalid")
+    if any(est.classes_.size != classes.size for _, est in fitted):
+        raise ValueError("the vote's members do not have its number of classes")
+    vote.estimators_ = [est for _, est in fitted]
+    vote.named_estimators_ = Bunch(**dict(fitted))
+    vote.le_ = LabelEncoder().fit(classes)
+    vote.classes_ = vote.le_.classes_
+    return vote
 
 
 def _estimator_class(kind):
@@ -314,9 +360,12 @@ def _load_network(spec, prefix, members):
     return clf
 
 
-def _params(step, **override):
-    """The step's parameters as JSON values, or an error naming one that is not."""
+def _params(step, only=None, **override):
+    """The step's parameters (those named in ``only``) as JSON values, or an
+    error naming one that is not."""
     params = {**step.get_params(deep=False), **override}
+    if only is not None:
+        params = {name: params[name] for name in only}
     try:
         return {name: encode(value) for name, value in params.items()}
     except TypeError:

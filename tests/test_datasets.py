@@ -48,7 +48,13 @@ def test_return_X_y_as_frame_and_shuffle(tiny_archive, data_home):
     X, y = fetch_imdb(data_home=data_home, return_X_y=True)
     assert len(X) == len(y) == 4
     bunch = fetch_imdb(data_home=data_home, as_frame=True)
-    assert list(bunch.frame.columns) == ["review", "target", "rating", "review_id"]
+    assert list(bunch.frame.columns) == [
+        "review",
+        "target",
+        "rating",
+        "review_id",
+        "movie",
+    ]
     assert bunch.data.tolist() == X and bunch.target.tolist() == y.tolist()
     a = fetch_imdb(data_home=data_home, shuffle=True, random_state=3)
     b = fetch_imdb(data_home=data_home, shuffle=True, random_state=3)
@@ -66,6 +72,46 @@ def test_extracted_directory(tmp_path, data_home, monkeypatch):
     train = fetch_imdb(data_home=data_home)
     assert len(train.data) == 4 and train.DESCR.startswith(README.decode())
     assert "the extracted folder" in train.DESCR
+
+
+def _file(name, text):
+    info = tarfile.TarInfo(name)
+    info.size = len(text)
+    return info, text
+
+
+URLS = {
+    # line k: review k's movie; review pos/1 has a line without a title
+    "train/urls_pos.txt": b"http://www.imdb.com/title/tt0453418/usercomments\nnone\n",
+    "train/urls_neg.txt": b"\n".join(
+        b"http://www.imdb.com/title/tt%07d/usercomments" % (100 + k) for k in range(11)
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", ["archive", "folder"])
+def test_each_review_knows_its_movie(layout, tmp_path, data_home, monkeypatch):
+    # the urls files come after the reviews in the archive; the test split has
+    # none (a partial archive): its movies are unknown
+    extra = [_file(f"aclImdb/{name}", text) for name, text in URLS.items()]
+    path = write_archive(tmp_path / "a.tar.gz", extra=extra)
+    if layout == "folder":
+        with tarfile.open(path) as tar:
+            tar.extractall(tmp_path / "x", filter="data")
+        path = tmp_path / "x" / "aclImdb"
+    monkeypatch.setenv(ARCHIVE_ENV, str(path))
+    train = fetch_imdb(data_home=data_home)
+    # neg 0, neg 10, pos 0, pos 1
+    np.testing.assert_array_equal(train.movie, [100, 110, 453418, -1])
+    test = fetch_imdb(subset="test", data_home=data_home)
+    np.testing.assert_array_equal(test.movie, -1)
+    frame = fetch_imdb(data_home=data_home, as_frame=True, shuffle=True).frame
+    assert set(zip(frame.review_id, frame.movie)) == {
+        (0, 100),
+        (10, 110),
+        (0, 453418),
+        (1, -1),
+    }
 
 
 def test_no_source_and_no_download(data_home, monkeypatch):
@@ -244,6 +290,10 @@ def test_real_dataset(imdb):
         assert set(split.rating[split.target == 0]) == {1, 2, 3, 4}
         assert set(split.rating[split.target == 1]) == {7, 8, 9, 10}
         assert all(isinstance(text, str) and text for text in split.data[:100])
+        assert split.movie.min() > 0 and np.bincount(split.movie).max() <= 30
+    train, test = imdb
+    # the splits were made by movie: 3,456 and 3,581 movies, one in both
+    assert len(set(train.movie) & set(test.movie)) == 1
 
 
 def test_the_users_archive_survives_in_data_home(tmp_path, data_home, monkeypatch):

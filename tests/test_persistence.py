@@ -31,6 +31,7 @@ def fitted(name, **params):
         ("tfidf-bigram-logreg", {}),
         ("nb-logreg", {}),
         ("nb-net", {"clf__epochs": 2}),
+        ("nb-vote", {"clf__net__epochs": 2}),
     ],
 )
 def test_round_trip_predicts_identically(name, params, tmp_path):
@@ -336,3 +337,51 @@ def test_get_params_round_trip_with_tuples_and_int_keys(tmp_path):
         assert back.get_params(deep=False) == step.get_params(deep=False), name
     assert loaded[-1].class_weight == {0: 1.0, 1: 2.5}
     assert type(loaded[0].ngram_range) is tuple
+
+
+@pytest.fixture(scope="module")
+def vote_file(tmp_path_factory):
+    from sklearn.ensemble import VotingClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.naive_bayes import MultinomialNB
+    from sklearn.pipeline import Pipeline
+
+    from sklearn_imdb import MultiHotVectorizer
+
+    vote = VotingClassifier(
+        [("logreg", LogisticRegression()), ("nb", MultinomialNB())],
+        voting="soft",
+        weights=[2, 1],
+    )
+    pipe = Pipeline([("vec", MultiHotVectorizer()), ("clf", vote)])
+    path = tmp_path_factory.mktemp("model") / "vote.skimdb"
+    save_model(pipe.fit(DOCS, LABELS), path)
+    loaded = load_model(path)
+    assert loaded.predict(DOCS).tolist() == pipe.predict(DOCS).tolist()
+    np.testing.assert_array_equal(loaded.predict_proba(DOCS), pipe.predict_proba(DOCS))
+    assert loaded.named_steps["clf"].weights == [2, 1]
+    return path
+
+
+def _nest_a_vote(step):
+    step["estimators"][1] = {**json.loads(json.dumps(step)), "name": "inner"}
+
+
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (_nest_a_vote, "unknown step kind 'VotingClassifier'"),
+        (lambda s: s["params"]["weights"].append(1), "a weight for each"),
+        (lambda s: s["params"].update(voting="eval"), "voting"),
+        (lambda s: s["params"].update(estimators=[]), "a vote's parameters"),
+        (lambda s: s["estimators"][1].update(name="weights"), "conflict"),
+        (lambda s: s["estimators"].clear(), "needs members"),
+    ],
+    ids=["nested", "weights", "voting", "extra parameter", "name", "no members"],
+)
+def test_crafted_votes_are_refused(vote_file, tmp_path, edit, match):
+    path = tmp_path / "crafted.skimdb"
+    path.write_bytes(vote_file.read_bytes())
+    _craft(path, "manifest.json", _manifest_change(edit))
+    with pytest.raises(ValueError, match=match):
+        load_model(path)

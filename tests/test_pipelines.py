@@ -20,6 +20,7 @@ EXPECTED = {
     "tfidf-bigram-logreg",
     "nb-logreg",
     "nb-net",
+    "nb-vote",
 }
 
 
@@ -35,6 +36,8 @@ def test_each_pipeline_learns_from_text(name):
     pipe = named_pipeline(name)
     if name in ("seed-net", "nb-net"):  # tiny data: more, smaller steps
         pipe.set_params(clf__epochs=15, clf__batch_size=16)
+    if name == "nb-vote":
+        pipe.set_params(clf__net__epochs=15, clf__net__batch_size=16)
     assert is_classifier(pipe)
     pipe.fit(docs, y)
     assert pipe.score(docs, y) > 0.9
@@ -65,7 +68,7 @@ def test_each_pipeline_learns_three_classes_or_says_why_not(name):
 def test_make_pipeline_sets_parameters_and_is_fresh():
     a = named_pipeline("logreg", clf__C=3.0, vec__num_words=500)
     assert a.named_steps["clf"].C == 3.0 and a.named_steps["vec"].num_words == 500
-    assert named_pipeline("logreg").named_steps["clf"].C == 0.1
+    assert named_pipeline("logreg").named_steps["clf"].C == 0.03
 
 
 def test_unknown_names_and_parameters():
