@@ -40,6 +40,10 @@ SECTIONS = {
         "of the training reviews",
         ["select_settings.py", "--splits"],
     ),
+    "short": (
+        "Short texts: training on the reviews' openings too, validated by movie",
+        ["select_settings.py", "--short"],
+    ),
     "select": (
         "Settings of the named pipelines, chosen on the training split only "
         "(folds by movie)",

@@ -165,7 +165,7 @@ _PIPELINES = {
     ),
     "nb-vote": (
         _nb_vote,
-        "the most accurate: nb-net's network and nb-logreg's LogisticRegression "
+        "nb-net's network and nb-logreg's LogisticRegression "
         "on the same naive Bayes weighted 1-3-grams, probabilities averaged "
         "(soft vote, equal weights, chosen on the training split: "
         "benchmarks/results/select.md)",
