@@ -167,7 +167,9 @@ def load_model(path, *, key=None):
 def _dump_step(step, prefix, members, *, member=False):
     kind = type(step).__name__
     if kind == "VotingClassifier" and not member:
-        names = [name for name, _ in step.estimators]
+        names = [name for name, est in step.estimators if est != "drop"]
+        if len(names) != len(step.estimators):
+            raise TypeError("save_model cannot store a vote with dropped members.")
         members[f"{prefix}.classes.npy"] = npy(plain(step.classes_))
         return {
             "kind": kind,

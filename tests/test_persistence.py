@@ -103,8 +103,9 @@ def test_damaged_and_foreign_files(tmp_path):
 
 
 def test_unsupported_or_unfitted(tmp_path):
-    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.ensemble import RandomForestClassifier, VotingClassifier
     from sklearn.exceptions import NotFittedError
+    from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
 
     from sklearn_imdb import MultiHotVectorizer
@@ -116,6 +117,17 @@ def test_unsupported_or_unfitted(tmp_path):
     ).fit(DOCS, LABELS)
     with pytest.raises(TypeError, match="cannot store a RandomForestClassifier"):
         save_model(forest, tmp_path / "b.skimdb")
+    dropped = Pipeline(
+        [
+            ("vec", MultiHotVectorizer()),
+            (
+                "clf",
+                VotingClassifier([("a", LogisticRegression()), ("b", "drop")]),
+            ),
+        ]
+    ).fit(DOCS, LABELS)
+    with pytest.raises(TypeError, match="vote with dropped members"):
+        save_model(dropped, tmp_path / "d.skimdb")
     assert not list(tmp_path.iterdir())  # nothing half-written
     with pytest.raises(TypeError, match="expects a fitted Pipeline"):
         save_model(object(), tmp_path / "c.skimdb")
