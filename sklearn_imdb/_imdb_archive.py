@@ -142,17 +142,15 @@ def _collect(found, name, data):
     if name == _README:
         found["readme"] = data
     elif urls := _URLS.fullmatch(name):
-        # in place: the reviews read before hold this list
-        found["movies"].setdefault(urls.groups(), [])[:] = [
+        found["movies"][urls.groups()] = [
             int(title[1]) if (title := _TITLE.search(line)) else -1
             for line in data.splitlines()
         ]
     else:
         split, label, review_id, rating = _REVIEW.fullmatch(name).groups()
         text = data.decode("utf-8", errors="replace")
-        movies = found["movies"].setdefault((split, label), [])
         found["reviews"][split].append(
-            (label == "pos", int(review_id), int(rating), text, movies)
+            (label == "pos", int(review_id), int(rating), text)
         )
 
 
@@ -173,14 +171,15 @@ def _pack(found, source):
         arrays[f"{name}_target"] = np.array([row[0] for row in rows], dtype=np.int8)
         arrays[f"{name}_review_id"] = np.array([row[1] for row in rows], np.int32)
         arrays[f"{name}_rating"] = np.array([row[2] for row in rows], dtype=np.int8)
-        arrays[f"{name}_movie"] = np.array([_movie(row) for row in rows], np.int32)
+        # the IMDB title number of each review's movie; -1 where the archive lacks it
+        movies = {
+            pos: found["movies"].get((name, TARGET_NAMES[pos]), []) for pos in (0, 1)
+        }
+        arrays[f"{name}_movie"] = np.array(
+            [movies[pos][i] if i < len(movies[pos]) else -1 for pos, i, *_ in rows],
+            dtype=np.int32,
+        )
     return arrays
-
-
-def _movie(row):
-    """The IMDB title number of a review's movie; -1 when the archive lacks it."""
-    _, review_id, _, _, movies = row
-    return movies[review_id] if review_id < len(movies) else -1
 
 
 def _bytes_array(data):
