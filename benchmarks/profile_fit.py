@@ -10,7 +10,8 @@ one step per call from Python), epoch by epoch. Then, for the same rows,
 how long TensorFlow takes to gather the batches alone, and the first layer's
 forward and backward pass on one batch with Keras' ``Dense`` (0.1's layer,
 which routes a ``SparseTensor`` through ``embedding_lookup_sparse``) and with
-ours (``sparse_dense_matmul``).
+ours (``sparse_dense_matmul``); and, for 32 and 64 units, ours against one
+product of the whole kernel (TensorFlow's slower path from 32 columns on).
 
 ``--before REF`` fits the same fold with the package as it was at git
 revision REF (a child process with a temporary worktree first on its
@@ -119,11 +120,22 @@ def _floors(A, y):
         )
     }
     batch = next(iter(batches(A[:512], target[:512], batch_size=512)))[0]
-    for name, layer_class in (
-        ("keras.layers.Dense (0.1's first layer)", keras.layers.Dense),
-        ("SparseInputDense (sparse_dense_matmul)", _sparse_dense_class()),
+
+    class OneProduct(_sparse_dense_class()):
+        # the whole kernel in one sparse_dense_matmul, not in slices
+        def call(self, inputs, training=None):
+            product = tf.sparse.sparse_dense_matmul(inputs, self.kernel)
+            return self.activation(product + self.bias)
+
+    for units, name, layer_class in (
+        (16, "keras.layers.Dense (0.1's first layer)", keras.layers.Dense),
+        (16, "SparseInputDense (sparse_dense_matmul)", _sparse_dense_class()),
+        (32, "one sparse_dense_matmul, 32 units", OneProduct),
+        (32, "SparseInputDense, 32 units (slices of 16)", _sparse_dense_class()),
+        (64, "one sparse_dense_matmul, 64 units", OneProduct),
+        (64, "SparseInputDense, 64 units (slices of 16)", _sparse_dense_class()),
     ):
-        layer = layer_class(16, activation="relu")
+        layer = layer_class(units, activation="relu")
         layer.build((None, A.shape[1]))
 
         @tf.function

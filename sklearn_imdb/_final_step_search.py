@@ -11,14 +11,22 @@ is a ``GridSearchCV`` of the whole pipeline, refitted on all the data, as if
 it had been fitted itself. ``Pipeline(memory=...)`` caches the same fits on
 disk, but hashing the reviews for every fit cost what it saved (measured in
 ``docs/user_guide/tuning.rst``).
+
+With ``threads=True`` the fits run in threads of this process, and each
+thread takes all the folds of a candidate in turn: ``GridSearchCV`` lists its
+fits candidate by candidate, so two threads taking one fit each would both
+trace the candidate's network (``_trainers``), where one thread traces it once
+and reuses it for the other folds.
 """
 
 import logging
 import time
+from contextlib import nullcontext
 
 import numpy as np
 import scipy.sparse as sp
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, parallel_config
+from joblib.parallel import ThreadingBackend
 from sklearn.base import clone
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import GridSearchCV
@@ -50,7 +58,7 @@ def searches_final_step(pipe, param_grid):
     return all(name.startswith(prefix) for name in param_grid)
 
 
-def final_step_search(search, X, y):
+def final_step_search(search, X, y, *, threads=False):
     """Fit ``search`` as ``search.fit(X, y)`` would, with each fold vectorized once.
 
     Parameters
@@ -62,6 +70,9 @@ def final_step_search(search, X, y):
         give the folds different numbers of features, it is fitted as usual.
     X, y : array-like
         The data.
+    threads : bool, default=False
+        Run the fits in ``search.n_jobs`` threads, a candidate's folds in one
+        thread; otherwise on joblib's active backend.
 
     Returns
     -------
@@ -74,9 +85,11 @@ def final_step_search(search, X, y):
     name = pipe.steps[-1][0]
     folds = list(search.cv.split(X, y))
     start = time.perf_counter()
-    blocks = Parallel(n_jobs=n_jobs)(
-        delayed(_fold_features)(pipe[:-1], X, y, train, test) for train, test in folds
-    )
+    with parallel_config(backend="threading") if threads else nullcontext():
+        blocks = Parallel(n_jobs=n_jobs)(
+            delayed(_fold_features)(pipe[:-1], X, y, train, test)
+            for train, test in folds
+        )
     if len({block.shape[1] for pair in blocks for block in pair}) > 1:
         # e.g. fewer distinct words than num_words: the folds' widths differ
         logger.info("Folds of different widths: every candidate fits its pipeline")
@@ -105,7 +118,15 @@ def final_step_search(search, X, y):
         verbose=search.verbose,
         error_score="raise",
         refit=False,
-    ).fit(features, targets)
+        # every fit queued at once, so that each batch is a whole candidate
+        pre_dispatch="all",
+    )
+    with (
+        parallel_config(backend=_WholeCandidates(len(folds)))
+        if threads
+        else nullcontext()
+    ):
+        inner.fit(features, targets)
     del features
 
     results = {
@@ -127,6 +148,21 @@ def final_step_search(search, X, y):
     search.best_estimator_ = clone(pipe).set_params(**search.best_params_).fit(X, y)
     search.refit_time_ = time.perf_counter() - start
     return search
+
+
+class _WholeCandidates(ThreadingBackend):
+    """joblib's threads, each given the fits of one candidate's folds at once.
+
+    Parallel asks its backend how many tasks make a batch; a fixed number of
+    folds makes each batch one candidate, whose network one thread traces.
+    """
+
+    def __init__(self, n_folds, **kwargs):
+        super().__init__(**kwargs)
+        self.n_folds = n_folds
+
+    def compute_batch_size(self):
+        return self.n_folds
 
 
 def _fold_features(head, X, y, train, test):

@@ -99,6 +99,8 @@ def trainer(model, key, *, train, steps_per_execution=1):
     with _lock:
         cached = _free.get(key)
         found = cached.pop() if cached else None
+        if cached == []:  # no empty lists: the oldest key always has a trainer
+            del _free[key]
     found = found or _compiled_copy(model, steps_per_execution)
     _copy_state(model, found, optimizer=train)
     try:

@@ -10,11 +10,11 @@ import json
 import logging
 import os
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from joblib import parallel_config
 from sklearn.model_selection import (
     GridSearchCV,
     StratifiedKFold,
@@ -228,20 +228,21 @@ def tune(
         verbose=verbose,
         error_score="raise",
     )
+    final_step = searches_final_step(pipe, param_grid)
     if backend == "dask":
         workers = dask_backend(scheduler, n_jobs, scatter=[X, y])
-    elif searches_final_step(pipe, param_grid):
-        # threads of one process: each network is traced once for all its
-        # folds (see _trainers); loky restarts a worker whose memory grew by
-        # 300 MB, traced networks and all: the seed grid had not ended after
-        # 14 minutes with loky workers (2 new ones a minute)
-        workers = parallel_config(backend="threading")
+    elif final_step:
+        # threads of one process (final_step_search): each network is traced
+        # once for all its folds (see _trainers); loky restarts a worker whose
+        # memory grew by 300 MB, traced networks and all: the seed grid had
+        # not ended after 14 minutes with loky workers (2 new ones a minute)
+        workers = nullcontext()
     else:
         workers = threads_per_worker(n_jobs)
     with workers:
-        if searches_final_step(pipe, param_grid):
+        if final_step:
             # each fold vectorized once for every candidate (_final_step_search)
-            search = final_step_search(search, X, y)
+            search = final_step_search(search, X, y, threads=backend == "loky")
         else:
             search.fit(X, y)
     if out is not None:

@@ -81,6 +81,27 @@ def test_tune_writes_results(small_archive, tmp_path):
     assert (out / "scores.png").stat().st_size > 1000
 
 
+def test_tune_threads_trace_each_candidate_once(small_archive, monkeypatch):
+    # each thread takes all the folds of a candidate: two threads fitting one
+    # candidate's folds at once would both trace its network
+    from sklearn_imdb import _trainers
+
+    _trainers.clear()
+    traced = []
+    original = _trainers._compiled_copy
+    monkeypatch.setattr(
+        _trainers,
+        "_compiled_copy",
+        lambda model, steps: (
+            traced.append(model.count_params()) or original(model, steps)
+        ),
+    )
+    tune({"units": [4, 8, 12, 16]}, cv=3, limit=40, n_jobs=2, random_state=0)
+    # folds, predictions and the refit all take one trainer a network here
+    # (a single batch each); the cache holds the four
+    assert len(traced) == len(set(traced)) == 4
+
+
 def test_tune_on_a_local_dask_cluster_matches_loky(small_archive):
     pytest.importorskip("dask.distributed")
     loky = _tune(n_jobs=1)

@@ -138,13 +138,29 @@ def test_the_cache_is_bounded_and_skips_large_networks(features, monkeypatch):
     assert _trainers.network_key(clf.model_) is None
 
 
-def test_sparse_input_layer_matches_keras_dense():
+def test_the_cache_evicts_while_a_trainer_of_the_oldest_network_is_in_use(features):
+    # a thread fitting network A holds A's only trainer while other threads'
+    # fits fill the cache: the eviction must not pick A's empty slot
+    X, y = features
+    held = small_network(units=2, epochs=1).fit(X, y)
+    held.predict(X)  # traces the trainer that predictions take
+    key = _trainers.network_key(held.model_)
+    with _trainers.trainer(held.model_, key, train=False):
+        for units in range(3, 4 + _trainers.MAX_TRAINERS):
+            small_network(units=units, epochs=1).fit(X, y)
+    assert sum(map(len, _trainers._free.values())) == _trainers.MAX_TRAINERS
+    assert all(_trainers._free.values())
+
+
+@pytest.mark.parametrize("units", [8, 40])
+def test_sparse_input_layer_matches_keras_dense(units):
+    # 40 units: multiplied in slices (network._sparse_matmul), one of them short
     X = sp.random(64, 300, density=0.05, format="csr", random_state=0, dtype="float32")
     model = build_network(
         300,
         2,
         hidden_layers=1,
-        units=8,
+        units=units,
         activation="tanh",
         dropout=0.0,
         loss="binary_crossentropy",
@@ -152,14 +168,21 @@ def test_sparse_input_layer_matches_keras_dense():
         seed=0,
     )
     dense = keras.Sequential(
-        [keras.Input((300,)), keras.layers.Dense(8, activation="tanh")]
+        [keras.Input((300,)), keras.layers.Dense(units, activation="tanh")]
     )
     dense.set_weights(model.layers[1].get_weights())
     coo = X.tocoo()
     sparse = tf.SparseTensor(np.c_[coo.row, coo.col], coo.data, X.shape)
-    np.testing.assert_allclose(
-        model.layers[1](sparse).numpy(), dense(X.toarray()).numpy(), atol=1e-6
-    )
+    outputs, gradients = [], []
+    for layer, inputs in ((model.layers[1], sparse), (dense.layers[0], X.toarray())):
+        with tf.GradientTape() as tape:
+            out = layer(inputs)
+            loss = tf.reduce_sum(out * tf.range(units, dtype="float32"))
+        outputs.append(out.numpy())
+        gradients.append([g.numpy() for g in tape.gradient(loss, layer.weights)])
+    np.testing.assert_allclose(outputs[0], outputs[1], atol=1e-6)
+    for got, want in zip(*gradients, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-5)
 
 
 def test_pipeline_search_results_do_not_depend_on_the_cache(reviews):
