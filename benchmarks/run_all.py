@@ -73,10 +73,9 @@ SECTIONS = {
     "search": (
         "Grid search, the notebook's 72 candidates x 3 folds + refit, full "
         "training split (issue 12 targets: <= 180 s, >= 2.5x plain GridSearchCV); "
-        "plain GridSearchCV with n_jobs=1 (about 26 minutes in an interrupted run) "
-        "and Dask left out of this run",
-        ["bench_search.py", "--grid", "seed", "--cv", "3", "--before", BEFORE]
-        + ["--configs", "1,2"],
+        "plain GridSearchCV with n_jobs=1 (about 26 minutes in an interrupted run), "
+        f"Dask and the package at {BEFORE} (search-eight has it) left out of this run",
+        ["bench_search.py", "--grid", "seed", "--cv", "3", "--configs", "1,2"],
     ),
 }
 
