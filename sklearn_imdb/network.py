@@ -6,14 +6,13 @@ and weight arrays; nothing is ever passed to Keras' deserializer.
 
 The layer that reads the sparse rows multiplies them with TensorFlow's
 ``sparse_dense_matmul``: Keras' own ``Dense`` takes the ``embedding_lookup_sparse``
-route for a ``SparseTensor``, whose forward and backward pass cost 11 ms on a
-512-review batch here against 1.2 ms, the bulk of a fit (measured in
-``benchmarks/profile_fit.py``). TensorFlow's CPU kernel for that product
-switches to a slower path from 32 columns of the dense operand on
-(``kNumVectorize`` in its ``sparse_tensor_dense_matmul_op.cc``): 13 ms for a
-forward and backward pass with 32 units against 1.2 ms with 16. Wider kernels
-are therefore multiplied in slices of 16 columns (2.3 ms for 32 units, 3.9 ms
-for 64), which gives the same numbers bit for bit.
+route for a ``SparseTensor``, whose forward and backward pass on a 512-review
+batch cost 9.0 ms here against 1.6 ms, the bulk of a fit. TensorFlow's CPU
+kernel for that product switches to a slower path from 32 columns of the
+dense operand on (``kNumVectorize`` in its ``sparse_tensor_dense_matmul_op.cc``),
+so wider kernels are multiplied in slices of 16 columns: 2.4 ms against
+18.1 ms in one product for 32 units, 4.7 against 28.0 for 64, the same
+numbers bit for bit (all measured by ``benchmarks/profile_fit.py``).
 """
 
 import functools
