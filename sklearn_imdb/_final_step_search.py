@@ -12,13 +12,15 @@ it had been fitted itself. ``Pipeline(memory=...)`` caches the same fits on
 disk, but hashing the reviews for every fit cost what it saved (measured in
 ``docs/user_guide/tuning.rst``).
 
-With ``threads=True`` the fits run in threads of this process, and each
-thread takes all the folds of a candidate in turn: ``GridSearchCV`` lists its
-fits candidate by candidate, so two threads taking one fit each would both
-trace the candidate's network (``_trainers``), where one thread traces it once
-and reuses it for the other folds.
+Each worker takes all the folds of a candidate in turn: ``GridSearchCV``
+lists its fits candidate by candidate, so two workers taking one fit each
+would both trace the candidate's network (``_trainers``), where one worker
+traces it once and reuses it for the other folds. With ``threads=True`` the
+workers are threads of this process; otherwise they are those of joblib's
+active backend (Dask's included).
 """
 
+import copy
 import logging
 import time
 from contextlib import nullcontext
@@ -26,10 +28,10 @@ from contextlib import nullcontext
 import numpy as np
 import scipy.sparse as sp
 from joblib import Parallel, delayed, parallel_config
-from joblib.parallel import ThreadingBackend
-from sklearn.base import clone
+from joblib.parallel import ThreadingBackend, get_active_backend
+from sklearn.base import clone, is_classifier
 from sklearn.metrics import check_scoring
-from sklearn.model_selection import GridSearchCV
+from sklearn.model_selection import GridSearchCV, check_cv
 from sklearn.utils import _safe_indexing
 
 __all__ = ["final_step_search", "searches_final_step"]
@@ -71,8 +73,8 @@ def final_step_search(search, X, y, *, threads=False):
     X, y : array-like
         The data.
     threads : bool, default=False
-        Run the fits in ``search.n_jobs`` threads, a candidate's folds in one
-        thread; otherwise on joblib's active backend.
+        Run the fits in ``search.n_jobs`` threads; otherwise on joblib's
+        active backend. Either way a candidate's folds go to one worker.
 
     Returns
     -------
@@ -83,7 +85,8 @@ def final_step_search(search, X, y, *, threads=False):
     """
     pipe, param_grid, n_jobs = search.estimator, search.param_grid, search.n_jobs
     name = pipe.steps[-1][0]
-    folds = list(search.cv.split(X, y))
+    cv = check_cv(search.cv, y, classifier=is_classifier(pipe))
+    folds = list(cv.split(X, y))
     start = time.perf_counter()
     with parallel_config(backend="threading") if threads else nullcontext():
         blocks = Parallel(n_jobs=n_jobs)(
@@ -121,11 +124,7 @@ def final_step_search(search, X, y, *, threads=False):
         # every fit queued at once, so that each batch is a whole candidate
         pre_dispatch="all",
     )
-    with (
-        parallel_config(backend=_WholeCandidates(len(folds)))
-        if threads
-        else nullcontext()
-    ):
+    with parallel_config(backend=_whole_candidates(len(folds), threads)):
         inner.fit(features, targets)
     del features
 
@@ -150,19 +149,15 @@ def final_step_search(search, X, y, *, threads=False):
     return search
 
 
-class _WholeCandidates(ThreadingBackend):
-    """joblib's threads, each given the fits of one candidate's folds at once.
+def _whole_candidates(n_folds, threads):
+    """Threads or the active backend, with one candidate's folds to a batch.
 
-    Parallel asks its backend how many tasks make a batch; a fixed number of
-    folds makes each batch one candidate, whose network one thread traces.
+    ``Parallel`` asks its backend how many tasks make a batch; a fixed number
+    of folds makes each batch one candidate, whose network one worker traces.
     """
-
-    def __init__(self, n_folds, **kwargs):
-        super().__init__(**kwargs)
-        self.n_folds = n_folds
-
-    def compute_batch_size(self):
-        return self.n_folds
+    backend = ThreadingBackend() if threads else copy.copy(get_active_backend()[0])
+    backend.compute_batch_size = lambda: n_folds
+    return backend
 
 
 def _fold_features(head, X, y, train, test):

@@ -1,8 +1,12 @@
 import json
+import os
+import time
+from contextlib import nullcontext
 
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 from sklearn_imdb.model_selection import (
     COMPARISON_COLUMNS,
@@ -100,6 +104,50 @@ def test_tune_threads_trace_each_candidate_once(small_archive, monkeypatch):
     # folds, predictions and the refit all take one trainer a network here
     # (a single batch each); the cache holds the four
     assert len(traced) == len(set(traced)) == 4
+
+
+class _ScoredByWorker(ClassifierMixin, BaseEstimator):
+    """Scores a fit with the id of the process that fitted it."""
+
+    def __init__(self, c=0):
+        self.c = c
+
+    def fit(self, X, y):
+        time.sleep(0.2)  # long enough for both workers to take fits
+        self.classes_, self.pid_ = np.unique(y), os.getpid()
+        return self
+
+    def predict(self, X):
+        return np.full(X.shape[0], self.classes_[0])
+
+    def score(self, X, y):
+        return float(self.pid_)
+
+
+@pytest.mark.parametrize("backend", ["loky", "dask"])
+def test_final_step_search_gives_a_candidates_folds_to_one_worker(backend):
+    # processes trace a network each too: a candidate's folds go together
+    from joblib import parallel_config
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+
+    from sklearn_imdb import MultiHotVectorizer
+    from sklearn_imdb._final_step_search import final_step_search
+    from sklearn_imdb.parallel import dask_client
+
+    if backend == "dask":
+        pytest.importorskip("dask.distributed")
+    pipe = make_pipeline(MultiHotVectorizer(), _ScoredByWorker())
+    search = GridSearchCV(pipe, {"_scoredbyworker__c": list(range(6))}, cv=3, n_jobs=2)
+    reviews, labels = ["a good film", "a bad film"] * 6, [1, 0] * 6
+    with dask_client(n_workers=2) if backend == "dask" else nullcontext():
+        with parallel_config(backend=backend):
+            final_step_search(search, reviews, labels)
+    workers = np.column_stack(
+        [search.cv_results_[f"split{k}_test_score"] for k in range(3)]
+    )
+    assert (workers == workers[:, :1]).all()  # the same worker for every fold
+    assert len(np.unique(workers)) == 2 and os.getpid() not in workers
 
 
 def test_tune_on_a_local_dask_cluster_matches_loky(small_archive):
