@@ -75,12 +75,19 @@ def threads_per_worker(n_jobs):
 
     Worker processes start with this process's environment, and TensorFlow
     applies these variables when it starts (see :func:`apply_tensorflow_threads`).
-    ``inner_max_num_threads`` also limits the workers' BLAS and OpenMP, and
-    makes loky start fresh workers when the share changes instead of reusing
-    workers whose TensorFlow already runs with other limits.
+    loky's workers get them in the environment loky gives its workers, with
+    ``inner_max_num_threads`` for their BLAS and OpenMP: loky reuses workers
+    only when that environment is the same, so workers started by another
+    search, whose TensorFlow may run with other limits, are replaced.
     """
     from joblib import effective_n_jobs, parallel_config
-    from joblib.parallel import get_active_backend
+    from joblib.parallel import LokyBackend, get_active_backend
+
+    class TensorFlowLoky(LokyBackend):
+        def _prepare_worker_env(self, n_jobs):
+            env = super()._prepare_worker_env(n_jobs)
+            env.update(_tensorflow_env(share))
+            return env
 
     workers = effective_n_jobs(n_jobs)
     if workers <= 1:
@@ -95,7 +102,7 @@ def threads_per_worker(n_jobs):
     loky = type(get_active_backend()[0]).__name__ == "LokyBackend"
     try:
         with (
-            parallel_config(backend="loky", inner_max_num_threads=share)
+            parallel_config(backend=TensorFlowLoky(inner_max_num_threads=share))
             if loky
             else (contextlib.nullcontext())
         ):

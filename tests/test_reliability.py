@@ -202,6 +202,20 @@ def test_same_seed_same_results_across_processes(tmp_path):
     np.testing.assert_array_equal(outputs[0], outputs[1])
 
 
+def test_workers_of_an_earlier_search_without_limits_are_replaced():
+    # a user's own loky search first: its workers' TensorFlow runs unlimited,
+    # and loky would reuse them for ours
+    from sklearn_imdb.parallel import available_threads, threads_per_worker
+
+    joblib.Parallel(n_jobs=2)(joblib.delayed(_threads_in_worker)() for _ in range(2))
+    with threads_per_worker(2):
+        threads = joblib.Parallel(n_jobs=2)(
+            joblib.delayed(_threads_in_worker)() for _ in range(2)
+        )
+    share = max(1, available_threads() // 2)
+    assert threads == [(share, share)] * 2
+
+
 def _threads_in_worker():
     from sklearn_imdb import MultiHotVectorizer
     from sklearn_imdb._keras import import_keras
