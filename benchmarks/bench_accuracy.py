@@ -35,6 +35,7 @@ EARLIER = {
         {"vec__ngram_range": (1, 2), "clf__epochs": 4},
     ),
     "nb-net (3 epochs: chosen on a random split)": ("nb-net", {"clf__epochs": 3}),
+    "nb-vote (one network: as before)": ("nb-vote", {"clf__net2": "drop"}),
 }
 
 
@@ -44,14 +45,20 @@ def first_words(texts, n):
 
 
 def seeded(pipe, seed):
-    """``pipe`` with each seeded step's ``random_state`` set to ``seed``; None
-    if no step is seeded (the named pipelines seed their random steps)."""
+    """``pipe`` with its seeded steps' ``random_state`` set from ``seed``; None
+    if no step is seeded (the named pipelines seed their random steps).
+
+    With k seeded steps (nb-vote's two networks) the i-th gets
+    ``seed * k + i``: seed 0 is the named pipeline itself, and no two seeds
+    share a network's initialisation.
+    """
     keys = [
         key
         for key, value in pipe.get_params().items()
         if key.endswith("random_state") and value is not None
     ]
-    return pipe.set_params(**dict.fromkeys(keys, seed)) if keys else None
+    seeds = {key: seed * len(keys) + i for i, key in enumerate(keys)}
+    return pipe.set_params(**seeds) if keys else None
 
 
 def evaluate(name, seeds, X_train, y_train, test_sets):

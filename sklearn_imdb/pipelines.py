@@ -131,11 +131,16 @@ def _nb_net():
 
 
 def _nb_vote():
-    # nb-net's network and nb-logreg's model on the same features, their
-    # probabilities averaged with the weights chosen on the training split
-    # (benchmarks/select_settings.py): they err on different reviews
-    members = [("net", _nb_network()), ("logreg", _nb_logistic())]
-    vote = VotingClassifier(members, voting="soft", weights=[1, 1])
+    # nb-net's network twice (two seeds) and nb-logreg's model on the same
+    # features, their probabilities averaged with the weights chosen on the
+    # training split (benchmarks/select_settings.py): they err on different
+    # reviews
+    members = [
+        ("net", _nb_network()),
+        ("net2", _nb_network().set_params(random_state=1)),
+        ("logreg", _nb_logistic()),
+    ]
+    vote = VotingClassifier(members, voting="soft", weights=[1, 1, 1])
     return Pipeline([*_nb_features(), ("clf", vote)])
 
 
@@ -165,7 +170,7 @@ _PIPELINES = {
     ),
     "nb-vote": (
         _nb_vote,
-        "nb-net's network and nb-logreg's LogisticRegression "
+        "nb-net's network twice (seeds 0 and 1) and nb-logreg's LogisticRegression "
         "on the same naive Bayes weighted 1-3-grams, probabilities averaged "
         "(soft vote, equal weights, chosen on the training split: "
         "benchmarks/results/select.md)",

@@ -31,7 +31,7 @@ def fitted(name, **params):
         ("tfidf-bigram-logreg", {}),
         ("nb-logreg", {}),
         ("nb-net", {"clf__epochs": 2}),
-        ("nb-vote", {"clf__net__epochs": 2}),
+        ("nb-vote", {"clf__net__epochs": 2, "clf__net2__epochs": 2}),
     ],
 )
 def test_round_trip_predicts_identically(name, params, tmp_path):

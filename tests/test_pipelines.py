@@ -38,6 +38,7 @@ def test_each_pipeline_learns_from_text(name):
         pipe.set_params(clf__epochs=15, clf__batch_size=16)
     if name == "nb-vote":
         pipe.set_params(clf__net__epochs=15, clf__net__batch_size=16)
+        pipe.set_params(clf__net2__epochs=15, clf__net2__batch_size=16)
     assert is_classifier(pipe)
     pipe.fit(docs, y)
     assert pipe.score(docs, y) > 0.9
