@@ -11,7 +11,8 @@ from sklearn.base import (
     _fit_context,
 )
 from sklearn.naive_bayes import MultinomialNB
-from sklearn.utils._param_validation import Interval
+from sklearn.preprocessing import normalize
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import (
     check_is_fitted,
@@ -35,6 +36,11 @@ class NBFeatureWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     ----------
     alpha : float, default=1.0
         Additive smoothing of the counts.
+    norm : {"l1", "l2"} or None, default=None
+        Scale each weighted row to unit norm, as ``TfidfTransformer``'s
+        ``norm`` does: a review's features then have the same size whatever
+        its length, so a model fitted on 230-word reviews does not see a
+        one-line comment as a faint one.
 
     Attributes
     ----------
@@ -56,11 +62,13 @@ class NBFeatureWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "alpha": [Interval(numbers.Real, 0, None, closed="neither")]
+        "alpha": [Interval(numbers.Real, 0, None, closed="neither")],
+        "norm": [StrOptions({"l1", "l2"}), None],
     }
 
-    def __init__(self, *, alpha=1.0):
+    def __init__(self, *, alpha=1.0, norm=None):
         self.alpha = alpha
+        self.norm = norm
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -101,7 +109,7 @@ class NBFeatureWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X):
-        """Multiply each feature by its ratio.
+        """Multiply each feature by its ratio, and normalise rows if ``norm``.
 
         Parameters
         ----------
@@ -121,8 +129,9 @@ class NBFeatureWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         if sp.issparse(X):
             X = X.copy()
             X.data *= ratio[X.indices]
-            return X
-        return X * ratio
+        else:
+            X = X * ratio
+        return X if self.norm is None else normalize(X, norm=self.norm, copy=False)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -104,6 +104,7 @@ def _expected_failures(estimator):
             epochs=30, batch_size=32, units=32, optimizer="adam", random_state=0
         ),
         NBFeatureWeighter(),
+        NBFeatureWeighter(norm="l2"),
         MultiHotVectorizer(),
     ],
     expected_failed_checks=_expected_failures,

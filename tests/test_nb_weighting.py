@@ -49,3 +49,34 @@ def test_wrong_number_of_features():
     w = NBFeatureWeighter().fit(X, y)
     with pytest.raises(ValueError, match="3 features"):
         w.transform(X[:, :2])
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_norm_scales_each_row_to_unit_norm(sparse):
+    data = sp.csr_matrix(X) if sparse else X
+    plain = NBFeatureWeighter().fit(data, y).transform(data)
+    plain = plain.toarray() if sparse else plain
+    for norm, order in [("l2", 2), ("l1", 1)]:
+        out = NBFeatureWeighter(norm=norm).fit(data, y).transform(data)
+        out = out.toarray() if sparse else out
+        scale = np.linalg.norm(plain, ord=order, axis=1, keepdims=True)
+        np.testing.assert_allclose(out, plain / scale)
+    # a review with no known feature stays all zeros, without a warning
+    empty = np.zeros((1, 3))
+    w = NBFeatureWeighter(norm="l2").fit(X, y)
+    assert not w.transform(sp.csr_matrix(empty) if sparse else empty).sum()
+
+
+def test_norm_makes_a_short_review_as_strong_as_a_long_one():
+    # the same evidence, once and with more words of the same sign: scores
+    # of different sizes without norm, one size with it
+    w = NBFeatureWeighter(norm="l2").fit(X, y)
+    short, longer = np.array([[0, 1, 0]]), np.array([[0, 3, 0]])
+    np.testing.assert_allclose(w.transform(short), w.transform(longer))
+    plain = NBFeatureWeighter().fit(X, y)
+    assert abs(plain.transform(longer).sum()) > abs(plain.transform(short).sum())
+
+
+def test_bad_norm():
+    with pytest.raises(ValueError, match="norm"):
+        NBFeatureWeighter(norm="max").fit(X, y)
