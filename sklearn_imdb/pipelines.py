@@ -178,8 +178,8 @@ _PIPELINES = {
     "nb-vote": (
         _nb_vote,
         "nb-net's network twice (seeds 0 and 1) and nb-logreg's LogisticRegression "
-        "on the same naive Bayes weighted 1-3-grams (rows not scaled: Adam at "
-        "0.001, C=0.3), probabilities averaged "
+        "on naive Bayes weighted 1-3-grams whose rows are not scaled (so Adam at "
+        "0.001, C=0.3: their choices for such rows), probabilities averaged "
         "(soft vote, equal weights, chosen on the training split: "
         "benchmarks/results/select.md)",
     ),

@@ -61,7 +61,7 @@ def test_norm_scales_each_row_to_unit_norm(sparse):
         out = out.toarray() if sparse else out
         scale = np.linalg.norm(plain, ord=order, axis=1, keepdims=True)
         np.testing.assert_allclose(out, plain / scale)
-    # a review with no known feature stays all zeros, without a warning
+    # a review with no known feature stays all zeros
     empty = np.zeros((1, 3))
     w = NBFeatureWeighter(norm="l2").fit(X, y)
     assert not w.transform(sp.csr_matrix(empty) if sparse else empty).sum()
