@@ -12,6 +12,8 @@ import contextlib
 import logging
 import os
 
+from joblib.parallel import LokyBackend, get_active_backend
+
 __all__ = [
     "apply_tensorflow_threads",
     "available_threads",
@@ -81,13 +83,6 @@ def threads_per_worker(n_jobs):
     search, whose TensorFlow may run with other limits, are replaced.
     """
     from joblib import effective_n_jobs, parallel_config
-    from joblib.parallel import LokyBackend, get_active_backend
-
-    class TensorFlowLoky(LokyBackend):
-        def _prepare_worker_env(self, n_jobs):
-            env = super()._prepare_worker_env(n_jobs)
-            env.update(_tensorflow_env(share))
-            return env
 
     workers = effective_n_jobs(n_jobs)
     if workers <= 1:
@@ -102,7 +97,7 @@ def threads_per_worker(n_jobs):
     loky = type(get_active_backend()[0]).__name__ == "LokyBackend"
     try:
         with (
-            parallel_config(backend=TensorFlowLoky(inner_max_num_threads=share))
+            parallel_config(backend=_TensorFlowLoky(inner_max_num_threads=share))
             if loky
             else (contextlib.nullcontext())
         ):
@@ -125,6 +120,15 @@ def dask_backend(scheduler, n_jobs, scatter):
         # the reviews go to the workers once, not inside every task
         with parallel_config(backend="dask", scatter=scatter):
             yield
+
+
+class _TensorFlowLoky(LokyBackend):
+    """loky, whose workers' environment also holds TensorFlow's thread limits."""
+
+    def _prepare_worker_env(self, n_jobs):
+        env = super()._prepare_worker_env(n_jobs)
+        env.update(_tensorflow_env(self.inner_max_num_threads))
+        return env
 
 
 def _tensorflow_env(threads):
