@@ -6,18 +6,20 @@ time this network is fitted in the process (Keras traces a trainer's
 training step, an epoch's steps per call, see ``sklearn_imdb/_trainers.py``)
 and again from a new estimator, as the next fold of a search does; the same
 fit with a callback of the user's (the estimator's own model, traced anew,
-one step per call from Python), epoch by epoch. Then, for the same rows,
-how long TensorFlow takes to gather the batches alone, and the first layer's
+one step per call from Python), epoch by epoch; and a fit whose batches
+were kept from an earlier fit on the same fold (``reusing_batches``, as in
+``tune``). Then, for the same rows, how long making and reading the batches
+takes alone, made anew and kept, and the first layer's
 forward and backward pass on one batch with Keras' ``Dense`` (0.1's layer,
 which routes a ``SparseTensor`` through ``embedding_lookup_sparse``) and with
 ours (``sparse_dense_matmul``); and, for 32 and 64 units, ours against one
 product of the whole kernel (TensorFlow's slower path from 32 columns on).
 
-``--before REF`` fits the same fold with the package as it was at git
-revision REF (a child process with a temporary worktree first on its
-``PYTHONPATH``), estimator after estimator as a search does, side by side.
+``--before REF[,REF]`` fits the same fold with the package as it was at
+each git revision REF (a child process with a temporary worktree first on
+its ``PYTHONPATH``), estimator after estimator as a search does, side by side.
 
-    python benchmarks/profile_fit.py [--repeat 3] [--before REF]
+    python benchmarks/profile_fit.py [--repeat 3] [--before REF[,REF]]
 """
 
 import argparse
@@ -47,6 +49,7 @@ def profile(repeat):
     import keras
 
     from sklearn_imdb import DenseNetworkClassifier, MultiHotVectorizer
+    from sklearn_imdb._training_data import reusing_batches
 
     X, y, X_val, y_val = _fold()
     rows = []
@@ -81,6 +84,17 @@ def profile(repeat):
         def on_epoch_end(self, epoch, logs=None):
             self.marks.append(time.perf_counter())
 
+    # as tune's search does: the batches of a fold made once (reusing_batches)
+    with reusing_batches():
+        DenseNetworkClassifier(random_state=0).fit(A, y)
+        start = time.perf_counter()
+        DenseNetworkClassifier(random_state=0).fit(A, y)
+        kept = {
+            "network fit, again, the fold's batches kept (tune's search)": (
+                time.perf_counter() - start
+            )
+        }
+
     # a callback of the user's: the estimator's own model, one step per call
     clock = Clock()
     start = time.perf_counter()
@@ -91,14 +105,14 @@ def profile(repeat):
         "with a user's callback: first epoch (tracing included)": epochs[0],
         "with a user's callback: each later epoch": float(np.mean(epochs[1:])),
     }
-    return rows, {**uncached, **_floors(A, y)}
+    return rows, {**kept, **uncached, **_floors(A, y)}
 
 
 def _floors(A, y):
     import keras
     import tensorflow as tf
 
-    from sklearn_imdb._training_data import batches, epoch_orders
+    from sklearn_imdb._training_data import batches, epoch_orders, reusing_batches
     from sklearn_imdb.network import _sparse_dense_class
 
     orders = epoch_orders(A.shape[0], 4, True, 0)
@@ -115,10 +129,17 @@ def _floors(A, y):
     start = time.perf_counter()
     consume(batches(A, target, batch_size=512, orders=orders))
     floors = {
-        "gathering the 4 epochs' 132 sparse batches alone": (
+        "making and reading the 4 epochs' 132 sparse batches alone": (
             time.perf_counter() - start
         )
     }
+    with reusing_batches():
+        consume(batches(A, target, batch_size=512, orders=orders))
+        start = time.perf_counter()
+        consume(batches(A, target, batch_size=512, orders=orders))
+        floors["reading them again, kept (reusing_batches)"] = (
+            time.perf_counter() - start
+        )
     batch = next(iter(batches(A[:512], target[:512], batch_size=512)))[0]
 
     class OneProduct(_sparse_dense_class()):
@@ -181,11 +202,12 @@ def _fits_in_child(tree, repeat):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def side_by_side(ref, repeat):
-    """The fits of this package and of the one at ``ref``, each in a fresh process."""
+def side_by_side(refs, repeat):
+    """The fits of this package and of those at ``refs``, each in a fresh process."""
     runs = {"now": _fits_in_child(os.path.dirname(os.path.dirname(__file__)), repeat)}
-    with package_at(ref) as tree:
-        runs[f"at {ref}"] = _fits_in_child(tree, repeat)
+    for ref in refs:
+        with package_at(ref) as tree:
+            runs[f"at {ref}"] = _fits_in_child(tree, repeat)
     lines = [
         f"DenseNetworkClassifier on the fold's 16,667 rows, {repeat} new estimators "
         "in one fresh process (fit, predict 8,333 seconds; validation accuracy)",
@@ -203,12 +225,13 @@ def side_by_side(ref, repeat):
             f"| {name} | {fit[0]:.2f} | {np.median(fit[1:]):.2f} | {predict[0]:.2f} "
             f"| {np.median(predict[1:]):.2f} | {accuracies} |"
         )
-    (first, later), (old_first, old_later) = medians.values()
-    lines += [
-        "",
-        f"speed-up of fit: first {old_first / first:.1f}x, later "
-        f"{old_later / later:.1f}x",
-    ]
+    (first, later), *before = medians.values()
+    lines.append("")
+    for ref, (old_first, old_later) in zip(refs, before):
+        lines.append(
+            f"speed-up of fit against {ref}: first {old_first / first:.1f}x, "
+            f"later {old_later / later:.1f}x"
+        )
     return "\n".join(lines)
 
 
@@ -227,7 +250,9 @@ def report(rows, floors):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--before", metavar="REF", help="also fit with REF's package")
+    parser.add_argument(
+        "--before", metavar="REF[,REF]", help="also fit with these revisions' package"
+    )
     parser.add_argument("--fits-json", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.fits_json:
@@ -236,4 +261,4 @@ if __name__ == "__main__":
     print(f"machine: {machine()}\n")
     print(report(*profile(args.repeat)))
     if args.before:
-        print("\n" + side_by_side(args.before, max(args.repeat, 2)))
+        print("\n" + side_by_side(args.before.split(","), max(args.repeat, 2)))

@@ -19,6 +19,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 #: the package before issue 12's faster fits, measured beside today's
 BEFORE = "5dbd22b"
+#: the package whose fits still gathered each batch's rows inside the graph
+GATHERED = "2609af5"
 SECTIONS = {
     "fetch": (
         "fetch_imdb: first call and cached calls, on the labelled copy and on an "
@@ -62,8 +64,9 @@ SECTIONS = {
     "profile": (
         "Where one fit of a search goes (the seed pipeline on one 3-fold split), "
         f"and the network's fits side by side with the package at {BEFORE} (issue "
-        "12 target: fit >= 2x faster, same accuracy)",
-        ["profile_fit.py", "--repeat", "4", "--before", BEFORE],
+        f"12 target: fit >= 2x faster, same accuracy) and at {GATHERED} (batches "
+        "gathered in the graph)",
+        ["profile_fit.py", "--repeat", "4", "--before", f"{BEFORE},{GATHERED}"],
     ),
     "search-eight": (
         "Grid search, 8 candidates x 3 folds + refit, full training split: plain "

@@ -16,8 +16,10 @@ Each worker takes all the folds of a candidate in turn: ``GridSearchCV``
 lists its fits candidate by candidate, so two workers taking one fit each
 would both trace the candidate's network (``_trainers``), where one worker
 traces it once and reuses it for the other folds. With ``threads=True`` the
-workers are threads of this process; otherwise they are those of joblib's
-active backend (Dask's included).
+workers are threads of this process, and the batches made of a fold's rows
+are kept for the candidates after the first (``reusing_batches``: with one
+seed, every candidate trains on them in the same order); otherwise the
+workers are those of joblib's active backend (Dask's included).
 """
 
 import copy
@@ -33,6 +35,8 @@ from sklearn.base import clone, is_classifier
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import GridSearchCV, check_cv
 from sklearn.utils import _safe_indexing
+
+from ._training_data import reusing_batches
 
 __all__ = ["final_step_search", "searches_final_step"]
 
@@ -124,7 +128,10 @@ def final_step_search(search, X, y, *, threads=False):
         # every fit queued at once, so that each batch is a whole candidate
         pre_dispatch="all",
     )
-    with parallel_config(backend=_whole_candidates(len(folds), threads)):
+    with (
+        parallel_config(backend=_whole_candidates(len(folds), threads)),
+        reusing_batches() if threads else nullcontext(),
+    ):
         inner.fit(features, targets)
     del features
 
