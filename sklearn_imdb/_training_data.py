@@ -219,10 +219,10 @@ def _sparse_rows(X, first_rows):
     import tensorflow as tf
 
     index = np.int32 if max(X.shape) < np.iinfo(np.int32).max else np.int64
-    row_in_batch = np.arange(X.shape[0]) - first_rows
-    coordinates = np.stack(
-        [np.repeat(row_in_batch, np.diff(X.indptr)), X.indices], axis=1
-    ).astype(index)
+    coordinates = np.empty((X.nnz, 2), dtype=index)
+    row_in_batch = (np.arange(X.shape[0]) - first_rows).astype(index)
+    coordinates[:, 0] = np.repeat(row_in_batch, np.diff(X.indptr))
+    coordinates[:, 1] = X.indices
     coordinates = tf.constant(coordinates)
     values = tf.constant(X.data.astype(np.float32, copy=False))
     indptr = tf.constant(X.indptr.astype(np.int64))
