@@ -12,6 +12,7 @@ dense copy, no Python per batch).
 
 import collections
 import contextlib
+import functools
 import hashlib
 import threading
 import types
@@ -156,6 +157,12 @@ def reusing_batches(max_bytes=2**31):
                 _reused.datasets.clear()
 
 
+#: a fit of at most this many epochs has its rows laid out in each epoch's
+#: order beforehand (a copy of the rows per epoch, sliced by batch); longer
+#: fits gather each batch's rows in the graph, slower but with memory flat:
+#: the notebook's 20 epochs on 15,000 reviews took 0.7 GB more laid out
+ORDERED_EPOCHS = 4
+
 _lock = threading.Lock()
 #: batches kept inside reusing_batches: digest -> (dataset, bytes)
 _reused = types.SimpleNamespace(limit=0, datasets=collections.OrderedDict())
@@ -179,9 +186,11 @@ def _batches(X, y, sample_weight, batch_size, orders):
     # each epoch's rows cut into batches: [start, stop) in `rows`
     starts = np.arange(0, rows.size, n_rows)[:, None] + np.arange(0, n_rows, batch_size)
     stops = np.minimum(starts + batch_size, (starts // n_rows + 1) * n_rows)
-    if sp.issparse(X):
+    if sp.issparse(X) and rows.size <= ORDERED_EPOCHS * X.shape[0]:
         first_rows = np.repeat(starts.ravel(), (stops - starts).ravel())
         take_rows = _sparse_rows(X if orders is None else X[rows], first_rows)
+    elif sp.issparse(X):
+        take_rows = _gathered_rows(X, rows)
     else:
         take_rows = _dense_rows(X, rows)
     others = [
@@ -206,12 +215,57 @@ def _dense_rows(X, rows):
     return lambda start, stop: tf.gather(X, rows[start:stop])
 
 
+def _gathered_rows(X, rows):
+    """Gathering each batch's CSR rows inside the graph: memory flat in epochs."""
+    import tensorflow as tf
+
+    arrays = (
+        tf.constant(X.indptr.astype(np.int64)),
+        tf.constant(X.indices.astype(np.int64)),
+        tf.constant(X.data.astype(np.float32, copy=False)),
+        tf.constant(X.shape[1], dtype=tf.int64),
+    )
+    rows, gather = tf.constant(rows), _csr_gather()
+    return lambda start, stop: gather(rows[start:stop], *arrays)
+
+
+@functools.cache
+def _csr_gather():
+    # one graph function per process: tf.data traces the function of each
+    # dataset's map anew, and tracing the ragged gather took 0.15 s a fit
+    import tensorflow as tf
+
+    @tf.function(
+        input_signature=[
+            tf.TensorSpec([None], tf.int64),
+            tf.TensorSpec([None], tf.int64),
+            tf.TensorSpec([None], tf.int64),
+            tf.TensorSpec([None], tf.float32),
+            tf.TensorSpec([], tf.int64),
+        ]
+    )
+    def gather(index, indptr, indices, data, n_features):
+        start, stop = tf.gather(indptr, index), tf.gather(indptr, index + 1)
+        positions = tf.ragged.range(start, stop)
+        coordinates = tf.stack(
+            [positions.value_rowids(), tf.gather(indices, positions.flat_values)],
+            axis=1,
+        )
+        shape = tf.stack([tf.size(index, out_type=tf.int64), n_features])
+        return tf.SparseTensor(
+            coordinates, tf.gather(data, positions.flat_values), shape
+        )
+
+    return gather
+
+
 def _sparse_rows(X, first_rows):
     """Slicing consecutive rows of CSR ``X`` into a ``tf.SparseTensor``.
 
     The rows arrive in the order of the batches (NumPy puts each epoch's
     rows in order once, in milliseconds), so that a batch is one slice of
-    each array; ``first_rows`` gives each row's batch's first row. Gathering
+    each array; ``first_rows`` gives each row's batch's first row (up to
+    ``ORDERED_EPOCHS`` epochs: ``_gathered_rows`` beyond). Gathering
     a shuffled batch's rows inside the graph (``tf.ragged.range`` and
     ``tf.gather``) made a fit twice as slow (``benchmarks/profile_fit.py``).
     The coordinates are kept as int32 where they fit, and widened per batch.

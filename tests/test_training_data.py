@@ -25,7 +25,7 @@ def as_arrays(dataset):
 
 
 @pytest.mark.parametrize("sparse", [True, False])
-@pytest.mark.parametrize("orders", ["none", "shuffled", "in order"])
+@pytest.mark.parametrize("orders", ["none", "shuffled", "in order", "many epochs"])
 def test_batches_hold_each_epochs_rows_in_order(sparse, orders):
     rng = np.random.default_rng(0)
     X = sp.random(103, 17, density=0.2, format="csr", random_state=0)
@@ -35,6 +35,8 @@ def test_batches_hold_each_epochs_rows_in_order(sparse, orders):
         "none": None,
         "shuffled": epoch_orders(103, 3, True, 0),
         "in order": epoch_orders(103, 2, False, 0),
+        # gathered in the graph rather than laid out in order beforehand
+        "many epochs": epoch_orders(103, _training_data.ORDERED_EPOCHS + 2, True, 1),
     }[orders]
     rows = np.arange(103) if orders is None else orders.ravel()
     data = X if sparse else X.toarray()
