@@ -36,7 +36,7 @@ from sklearn.metrics import check_scoring
 from sklearn.model_selection import GridSearchCV, check_cv
 from sklearn.utils import _safe_indexing
 
-from ._training_data import reusing_batches
+from ._batches import reusing_batches
 
 __all__ = ["final_step_search", "searches_final_step"]
 

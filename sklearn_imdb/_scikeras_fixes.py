@@ -23,8 +23,8 @@ from sklearn.utils._tags import ClassifierTags, InputTags, TargetTags
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import check_array, check_consistent_length
 
+from ._batches import canonical_csr
 from ._keras import import_keras
-from ._training_data import canonical_csr
 
 import_keras()
 

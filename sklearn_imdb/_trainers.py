@@ -26,8 +26,8 @@ import threading
 import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
 
+from ._batches import batches
 from ._keras import import_keras
-from ._training_data import batches
 
 __all__ = ["TracedCopies", "clear", "network_key", "trainer"]
 

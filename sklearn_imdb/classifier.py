@@ -8,10 +8,11 @@ import scipy.sparse as sp
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_consistent_length
 
+from ._batches import batches, epoch_orders
 from ._keras import import_keras
 from ._scikeras_fixes import FixedKerasClassifier
 from ._trainers import TracedCopies
-from ._training_data import batches, check_target, epoch_orders, hold_out
+from ._training_data import check_target, hold_out
 from .network import ACTIVATIONS, ARCHITECTURE, LOSSES, OPTIMIZERS, build_network
 
 keras = import_keras()
@@ -290,7 +291,7 @@ class DenseNetworkClassifier(TracedCopies, FixedKerasClassifier):
         self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs
     ):
         # a stratified hold-out instead of Keras' last rows, and the rows as
-        # seeded batches (see _training_data)
+        # seeded batches (see _batches)
         fraction = self.validation_split or (0.1 if self.early_stopping else 0.0)
         if fraction and "validation_data" not in kwargs:
             X, y, sample_weight, kwargs["validation_data"] = hold_out(

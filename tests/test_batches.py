@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from sklearn_imdb import MultiHotVectorizer, _training_data
-from sklearn_imdb._training_data import batches, epoch_orders, reusing_batches
+from sklearn_imdb import MultiHotVectorizer, _batches
+from sklearn_imdb._batches import batches, epoch_orders, reusing_batches
 
 from .conftest import small_network
 
@@ -36,7 +36,7 @@ def test_batches_hold_each_epochs_rows_in_order(sparse, orders):
         "shuffled": epoch_orders(103, 3, True, 0),
         "in order": epoch_orders(103, 2, False, 0),
         # gathered in the graph rather than laid out in order beforehand
-        "many epochs": epoch_orders(103, _training_data.ORDERED_EPOCHS + 2, True, 1),
+        "many epochs": epoch_orders(103, _batches.ORDERED_EPOCHS + 2, True, 1),
     }[orders]
     rows = np.arange(103) if orders is None else orders.ravel()
     data = X if sparse else X.toarray()
@@ -61,10 +61,8 @@ def assert_same_weights(a, b):
 def test_reused_batches_train_bit_for_bit_as_new_ones(features, monkeypatch):
     X, y = features
     made = []
-    make = _training_data._batches
-    monkeypatch.setattr(
-        _training_data, "_batches", lambda *a: made.append(1) or make(*a)
-    )
+    make = _batches._new_batches
+    monkeypatch.setattr(_batches, "_new_batches", lambda *a: made.append(1) or make(*a))
     fresh = small_network(validation_split=0.2).fit(X, y)
     assert len(made) == 2  # training and validation rows
     with reusing_batches():
@@ -74,7 +72,7 @@ def test_reused_batches_train_bit_for_bit_as_new_ones(features, monkeypatch):
     assert_same_weights(first, fresh)
     assert_same_weights(again, fresh)
     assert again.history_ == fresh.history_
-    assert not _training_data._reused.datasets  # dropped on leaving
+    assert not _batches._reused.datasets  # dropped on leaving
 
 
 def test_changed_data_never_get_batches_made_before(features):
@@ -97,4 +95,4 @@ def test_kept_batches_stay_within_their_memory_limit(features):
     with reusing_batches(max_bytes=int(one * 1.5)):
         for seed in range(3):
             small_network(random_state=seed).fit(X, y)
-            assert len(_training_data._reused.datasets) == 1
+            assert len(_batches._reused.datasets) == 1
