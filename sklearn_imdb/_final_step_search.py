@@ -8,7 +8,9 @@ matrix, and ``GridSearchCV`` searches the final step alone over index splits
 of that matrix. The final step sees exactly the rows a pipeline search gives
 it, so the scores are the same (``tests/test_model_selection.py``); the result
 is a ``GridSearchCV`` of the whole pipeline, refitted on all the data, as if
-it had been fitted itself. ``Pipeline(memory=...)`` caches the same fits on
+it had been fitted itself (the earlier steps are fitted on all the data
+during the search, so that the refit fits the final step alone).
+``Pipeline(memory=...)`` caches the same fits on
 disk, but hashing the reviews for every fit cost what it saved (measured in
 ``docs/user_guide/tuning.rst``).
 
@@ -25,6 +27,7 @@ workers are those of joblib's active backend (Dask's included).
 import copy
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 
 import numpy as np
@@ -129,9 +132,13 @@ def final_step_search(search, X, y, *, threads=False):
         pre_dispatch="all",
     )
     with (
+        # the earlier steps fitted on all the data for the refit meanwhile,
+        # on cores the search leaves idle while Keras traces under the GIL
+        ThreadPoolExecutor(1) as background,
         parallel_config(backend=_whole_candidates(len(folds), threads)),
         reusing_batches() if threads else nullcontext(),
     ):
+        refit_head = background.submit(_head_features, pipe[:-1], X, y)
         inner.fit(features, targets)
     del features
 
@@ -151,7 +158,10 @@ def final_step_search(search, X, y, *, threads=False):
     search.n_splits_ = len(folds)
     search.multimetric_ = False
     start = time.perf_counter()
-    search.best_estimator_ = clone(pipe).set_params(**search.best_params_).fit(X, y)
+    best = clone(pipe).set_params(**search.best_params_)
+    head, whole = refit_head.result()
+    best.steps = [*head.steps, (name, best.steps[-1][1].fit(whole, y))]
+    search.best_estimator_ = best
     search.refit_time_ = time.perf_counter() - start
     return search
 
@@ -165,6 +175,11 @@ def _whole_candidates(n_folds, threads):
     backend = ThreadingBackend() if threads else copy.copy(get_active_backend()[0])
     backend.compute_batch_size = lambda: n_folds
     return backend
+
+
+def _head_features(head, X, y):
+    head = clone(head)
+    return head, head.fit_transform(X, y)
 
 
 def _fold_features(head, X, y, train, test):

@@ -85,6 +85,22 @@ def test_second_fit_of_a_network_traces_nothing_new(features, monkeypatch):
     assert len(built) == 3
 
 
+def test_a_new_trainer_traces_its_training_step_once(features, monkeypatch):
+    # Keras builds the metrics while tracing, then traces again: not here
+    from keras.src.backend.tensorflow.trainer import TensorFlowTrainer
+
+    X, y = features
+    traced = []
+    original = TensorFlowTrainer.train_step
+    monkeypatch.setattr(
+        TensorFlowTrainer,
+        "train_step",
+        lambda self, data: traced.append(self) or original(self, data),
+    )
+    small_network(random_state=0).fit(X, y)
+    assert len(traced) == 1
+
+
 def test_the_users_model_never_enters_the_cache(features):
     X, y = features
     model = small_network(random_state=0).fit(X, y).model_  # estimator dropped
