@@ -183,8 +183,9 @@ def _head_features(head, X, y):
 
 
 def _fold_features(head, X, y, train, test):
-    head = clone(head)
-    fitted = head.fit_transform(_safe_indexing(X, train), _safe_indexing(y, train))
+    head, fitted = _head_features(
+        head, _safe_indexing(X, train), _safe_indexing(y, train)
+    )
     return fitted, head.transform(_safe_indexing(X, test))
 
 

@@ -68,15 +68,18 @@ def test_warm_start_carries_the_optimizer_state_through_the_trainer(features):
     assert_same_fit(cached, plain, X)
 
 
+def calls_to(monkeypatch, owner, name):
+    """The list of the calls made to ``owner.name`` from now on."""
+    calls, original = [], getattr(owner, name)
+    monkeypatch.setattr(
+        owner, name, lambda *args: calls.append(args) or original(*args)
+    )
+    return calls
+
+
 def test_second_fit_of_a_network_traces_nothing_new(features, monkeypatch):
     X, y = features
-    built = []
-    original = _trainers._compiled_copy
-    monkeypatch.setattr(
-        _trainers,
-        "_compiled_copy",
-        lambda *args: built.append(args) or original(*args),
-    )
+    built = calls_to(monkeypatch, _trainers, "_compiled_copy")
     small_network(random_state=0).fit(X, y).predict(X)
     assert len(built) == 2  # one to train (an epoch a call), one to predict
     small_network(random_state=1).fit(X, y).predict(X)
@@ -90,13 +93,7 @@ def test_a_new_trainer_traces_its_training_step_once(features, monkeypatch):
     from keras.src.backend.tensorflow.trainer import TensorFlowTrainer
 
     X, y = features
-    traced = []
-    original = TensorFlowTrainer.train_step
-    monkeypatch.setattr(
-        TensorFlowTrainer,
-        "train_step",
-        lambda self, data: traced.append(self) or original(self, data),
-    )
+    traced = calls_to(monkeypatch, TensorFlowTrainer, "train_step")
     small_network(random_state=0).fit(X, y)
     assert len(traced) == 1
 
