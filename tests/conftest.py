@@ -103,6 +103,18 @@ def reviews():
     return make_reviews()
 
 
+def calls_to(monkeypatch, owner, name):
+    """The list of the calls made to ``owner.name`` from now on (their arguments)."""
+    calls, original = [], getattr(owner, name)
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
 def small_network(**params):
     """A DenseNetworkClassifier that learns the small corpora in seconds."""
     from sklearn_imdb import DenseNetworkClassifier

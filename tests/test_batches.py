@@ -7,7 +7,7 @@ import scipy.sparse as sp
 from sklearn_imdb import MultiHotVectorizer, _batches
 from sklearn_imdb._batches import batches, epoch_orders, reusing_batches
 
-from .conftest import small_network
+from .conftest import calls_to, small_network
 
 
 @pytest.fixture(scope="module")
@@ -60,9 +60,7 @@ def assert_same_weights(a, b):
 
 def test_reused_batches_train_bit_for_bit_as_new_ones(features, monkeypatch):
     X, y = features
-    made = []
-    make = _batches._new_batches
-    monkeypatch.setattr(_batches, "_new_batches", lambda *a: made.append(1) or make(*a))
+    made = calls_to(monkeypatch, _batches, "_new_batches")
     fresh = small_network(validation_split=0.2).fit(X, y)
     assert len(made) == 2  # training and validation rows
     with reusing_batches():

@@ -15,6 +15,8 @@ from sklearn_imdb.model_selection import (
     tune,
 )
 
+from .conftest import calls_to
+
 
 def test_compare_writes_table_markdown_and_plot(small_archive, tmp_path, caplog):
     out = tmp_path / "cmp"
@@ -91,16 +93,9 @@ def test_tune_threads_trace_each_candidate_once(small_archive, monkeypatch):
     from sklearn_imdb import _trainers
 
     _trainers.clear()
-    traced = []
-    original = _trainers._compiled_copy
-    monkeypatch.setattr(
-        _trainers,
-        "_compiled_copy",
-        lambda model, steps: (
-            traced.append(model.count_params()) or original(model, steps)
-        ),
-    )
+    copies = calls_to(monkeypatch, _trainers, "_compiled_copy")
     tune({"units": [4, 8, 12, 16]}, cv=3, limit=40, n_jobs=2, random_state=0)
+    traced = [model.count_params() for model, _ in copies]
     # folds, predictions and the refit all take one trainer a network here
     # (a single batch each); the cache holds the four
     assert len(traced) == len(set(traced)) == 4
@@ -181,13 +176,7 @@ def test_tune_gives_what_plain_grid_search_gives(small_archive, monkeypatch, gri
         cv=StratifiedKFold(2, shuffle=True, random_state=0),
         scoring="accuracy",
     ).fit(X, y)
-    fits = []
-    original = MultiHotVectorizer.fit_transform
-    monkeypatch.setattr(
-        MultiHotVectorizer,
-        "fit_transform",
-        lambda *a, **k: fits.append(1) or original(*a, **k),
-    )
+    fits = calls_to(monkeypatch, MultiHotVectorizer, "fit_transform")
     ours = tune(grid, cv=2, limit=40, random_state=0)
     once = "vec__num_words" not in grid
     assert len(fits) == (2 + 1 if once else 4 * 2 + 1)  # folds (+ the refit)

@@ -11,7 +11,7 @@ import tensorflow as tf
 from sklearn_imdb import MultiHotVectorizer, _trainers
 from sklearn_imdb.network import build_network
 
-from .conftest import small_network
+from .conftest import calls_to, small_network
 
 
 @pytest.fixture(scope="module")
@@ -66,15 +66,6 @@ def test_warm_start_carries_the_optimizer_state_through_the_trainer(features):
         clf.fit(X, y)
     assert cached.model_.optimizer.iterations.numpy() == 2 * 2 * 8
     assert_same_fit(cached, plain, X)
-
-
-def calls_to(monkeypatch, owner, name):
-    """The list of the calls made to ``owner.name`` from now on."""
-    calls, original = [], getattr(owner, name)
-    monkeypatch.setattr(
-        owner, name, lambda *args: calls.append(args) or original(*args)
-    )
-    return calls
 
 
 def test_second_fit_of_a_network_traces_nothing_new(features, monkeypatch):
