@@ -43,7 +43,8 @@ SECTIONS = {
         ["select_settings.py", "--splits"],
     ),
     "short": (
-        "Short texts: training on the reviews' openings too, validated by movie",
+        "Short texts: training on the reviews' openings too, and other settings, "
+        "validated by movie",
         ["select_settings.py", "--short"],
     ),
     "select": (
