@@ -127,7 +127,7 @@ def openings(texts, rng, low=5, high=50):
 
 
 # other settings that might suit short texts better, each trained on the
-# reviews alone; chosen here by the held-out openings, not by whole reviews
+# reviews alone and judged by the held-out openings; none is chosen
 SHORT_SETTINGS = {
     "nb-logreg": [
         {"nb__alpha": 0.5},

@@ -10,8 +10,8 @@ it, so the scores are the same (``tests/test_model_selection.py``); the result
 is a ``GridSearchCV`` of the whole pipeline, refitted on all the data, as if
 it had been fitted itself (the earlier steps are fitted on all the data
 during the search, so that the refit fits the final step alone).
-``Pipeline(memory=...)`` caches the same fits on
-disk, but hashing the reviews for every fit cost what it saved (measured in
+``Pipeline(memory=...)`` caches the same fits on disk, but hashing the
+reviews for every fit cost what it saved (measured in
 ``docs/user_guide/tuning.rst``).
 
 Each worker takes all the folds of a candidate in turn: ``GridSearchCV``
