@@ -4,8 +4,11 @@ In one run: scikit-learn's ``GridSearchCV`` on the seed pipeline as a user
 would write it (n_jobs=1, and n_jobs=2 with joblib's loky processes), then
 ``sklearn_imdb.model_selection.tune`` on the same grid, folds and seeds (loky
 with 2 workers, and a local Dask cluster of 2 workers). Each search refits the
-best candidate. Printed: seconds, fits per minute, speed-up against the faster
-plain search, and whether the best parameters and the whole ranking agree.
+best candidate, and runs in a fresh process, so that none finds networks
+traced or workers started by another; the clock starts after the process has
+imported TensorFlow and loaded the reviews (worker processes import it on the
+clock). Printed: seconds, fits per minute, speed-up against the faster plain
+search, and whether the best parameters and the whole ranking agree.
 
 ``--before REF`` also runs the plain n_jobs=2 search with the package as it
 was at git revision REF (a temporary ``git worktree``, first on the
@@ -76,41 +79,52 @@ class _Recorded:
         }
 
 
-def before(ref, grid, cv):
-    """The plain n_jobs=2 search run by the package at git revision ``ref``."""
-    with package_at(ref) as tree:
-        out = subprocess.run(
-            [sys.executable, __file__, "--grid", grid, "--cv", str(cv)]
-            + ["--configs", "1", "--json"],
-            env={**os.environ, "PYTHONPATH": tree},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+def in_child(index, grid, cv, package=None):
+    """Search ``CONFIGS[index]`` in a fresh process: nothing traced, no worker started.
+
+    ``package`` (a directory) goes first on the child's ``PYTHONPATH``.
+    """
+    env = dict(os.environ)
+    if package:
+        env["PYTHONPATH"] = package
+    out = subprocess.run(
+        [sys.executable, __file__, "--grid", grid, "--cv", str(cv)]
+        + ["--configs", str(index), "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     record = json.loads(out.strip().splitlines()[-1])
-    name = f"GridSearchCV, n_jobs=2, package at {ref} (before)"
+    name = CONFIGS[index][0]
     print(f"  {name}: {record['seconds']:.0f} s", file=sys.stderr, flush=True)
     return (name, record["seconds"], record["fits"], _Recorded(record))
 
 
-def run(grid, cv, configs):
+def before(ref, grid, cv):
+    """The plain n_jobs=2 search run by the package at git revision ``ref``."""
+    with package_at(ref) as tree:
+        _, seconds, fits, search = in_child(1, grid, cv, package=tree)
+    name = f"GridSearchCV, n_jobs=2, package at {ref} (before)"
+    return (name, seconds, fits, search)
+
+
+def run(index, grid, cv):
+    """Search ``CONFIGS[index]`` here; TensorFlow imported before the clock starts."""
+    from sklearn_imdb._keras import import_keras
     from sklearn_imdb.model_selection import GRIDS
     from sklearn_imdb.splits import load_splits
 
+    import_keras()
     grid = EIGHT if grid == "eight" else GRIDS[grid]
     import sklearn_imdb
 
     print(f"  package: {sklearn_imdb.__file__}", file=sys.stderr, flush=True)
     X, y, _, _ = load_splits()
-    rows = []
-    for name, search in [CONFIGS[i] for i in configs]:
-        start = time.perf_counter()
-        result = search(grid, cv, X, y)
-        seconds = time.perf_counter() - start
-        fits = cv * len(result.cv_results_["params"]) + 1
-        print(f"  {name}: {seconds:.0f} s", file=sys.stderr, flush=True)
-        rows.append((name, seconds, fits, result))
-    return rows
+    start = time.perf_counter()
+    search = CONFIGS[index][1](grid, cv, X, y)
+    seconds = time.perf_counter() - start
+    return seconds, cv * len(search.cv_results_["params"]) + 1, search
 
 
 def report(rows):
@@ -158,8 +172,8 @@ if __name__ == "__main__":
     )
     args = parser.parse_args()
     configs = [int(i) for i in args.configs.split(",")]
-    if args.json:  # one search, for --before
-        (_, seconds, fits, search), *_ = run(args.grid, args.cv, configs)
+    if args.json:  # one search, in the child process of in_child
+        seconds, fits, search = run(configs[0], args.grid, args.cv)
         record = {
             "seconds": seconds,
             "fits": fits,
@@ -172,4 +186,5 @@ if __name__ == "__main__":
         sys.exit()
     print(f"machine: {machine()}\n")
     rows = [before(args.before, args.grid, args.cv)] if args.before else []
-    print(report(rows + run(args.grid, args.cv, configs)))
+    rows += [in_child(i, args.grid, args.cv) for i in configs]
+    print(report(rows))

@@ -1,21 +1,20 @@
 """Compiled copies of small networks kept between fits, so that Keras traces each once.
 
-Keras traces a model's training and prediction steps into TensorFlow graphs
-the first time the model is fitted or used to predict: about 1.2 s for the
-notebook's network, more than its four epochs take once traced
-(``benchmarks/profile_fit.py``). A grid search fits the same network once per
-fold, and a new estimator builds a new model each time. Keras' own
-``clone_model`` and ``set_weights`` do not carry traced functions over, so a
-trainer is kept here: a compiled model of the same layers and compile
-settings that has already been traced.
+Keras traces a model's training step into a TensorFlow graph the first time
+the model is fitted: about 1.2 s for the notebook's network, more than its
+four epochs take once traced (``benchmarks/profile_fit.py``). A grid search
+fits the same network once per fold, and a new estimator builds a new model
+each time. Keras' own ``clone_model`` and ``set_weights`` do not carry traced
+functions over, so a trainer is kept here: a compiled model of the same
+layers and compile settings that has already been traced.
 
 A fit copies the estimator's model's state into a free trainer (weights, the
 dropout layers' seed states and the optimizer's variables), trains the
-trainer and copies its state back; a prediction copies the weights in. Every
-number is computed by the same graph from the same state, so the results are
-bit for bit those of training the model itself (``tests/test_trainers.py``).
-The estimator's model never enters the cache, so a user holding
-``clf.model_`` never sees it change.
+trainer and copies its state back (predictions trace nothing: see
+``_eager_predictions``). Every number is computed by the same graph from the
+same state, so the results are bit for bit those of training the model
+itself (``tests/test_trainers.py``). The estimator's model never enters the
+cache, so a user holding ``clf.model_`` never sees it change.
 """
 
 import collections
@@ -23,10 +22,6 @@ import contextlib
 import json
 import threading
 
-import scipy.sparse as sp
-from sklearn.exceptions import NotFittedError
-
-from ._batches import batches
 from ._keras import import_keras
 
 __all__ = ["TracedCopies", "clear", "network_key", "trainer"]
@@ -70,8 +65,8 @@ def network_key(model):
 
 
 @contextlib.contextmanager
-def trainer(model, key, *, train, steps_per_execution=1):
-    """A traced model holding ``model``'s state, returned to the cache after use.
+def trainer(model, key, *, steps_per_execution=1):
+    """A traced model holding ``model``'s state, to train; returned to the cache after.
 
     Parameters
     ----------
@@ -79,9 +74,6 @@ def trainer(model, key, *, train, steps_per_execution=1):
         The estimator's model.
     key : str or None
         ``network_key(model)``; None yields ``model`` itself.
-    train : bool
-        Copy the optimizer's variables in, and the whole state back into
-        ``model`` when the block ends without an error.
     steps_per_execution : int, default=1
         Batches the trainer runs per call from Python (Keras' compile
         setting); a fit passes the steps of an epoch, since Keras lets the
@@ -102,11 +94,10 @@ def trainer(model, key, *, train, steps_per_execution=1):
         if cached == []:  # no empty lists: the oldest key always has a trainer
             del _free[key]
     found = found or _compiled_copy(model, steps_per_execution)
-    _copy_state(model, found, optimizer=train)
+    _copy_state(model, found)
     try:
         yield found
-        if train:
-            _copy_state(found, model, optimizer=True)
+        _copy_state(found, model)  # the block ended without an error
     finally:
         with _lock:
             _free.setdefault(key, []).append(found)
@@ -143,15 +134,14 @@ def _compiled_copy(model, steps_per_execution):
     return copy
 
 
-def _copy_state(source, target, *, optimizer):
+def _copy_state(source, target):
     for src, dst in zip(source.variables, target.variables, strict=True):
         dst.assign(src)
-    if optimizer:
-        for each in (source, target):
-            each.optimizer.build(each.trainable_variables)  # once: built stays
-        pairs = zip(source.optimizer.variables, target.optimizer.variables, strict=True)
-        for src, dst in pairs:
-            dst.assign(src)
+    for each in (source, target):
+        each.optimizer.build(each.trainable_variables)  # once: built stays
+    pairs = zip(source.optimizer.variables, target.optimizer.variables, strict=True)
+    for src, dst in pairs:
+        dst.assign(src)
 
 
 def _without_seeds(config):
@@ -163,7 +153,7 @@ def _without_seeds(config):
 
 
 class TracedCopies:
-    """The estimator's side: fitting and predicting through a trainer.
+    """The estimator's side: fitting through a trainer.
 
     A mixin for a scikeras wrapper whose ``model_`` is a network built by
     ``network.build_network``; callbacks of the user's, which see every
@@ -177,48 +167,16 @@ class TracedCopies:
         if "compile__steps_per_execution" in self.get_params():
             steps = self.model_.steps_per_execution
         key = self._trainer_key()
-        with trainer(self.model_, key, train=True, steps_per_execution=steps) as model:
+        with trainer(self.model_, key, steps_per_execution=steps) as model:
             own, self.model_ = self.model_, model
             try:
                 yield
             finally:
                 self.model_ = own
 
-    def _predict_raw(self, X, **kwargs):
-        # scikeras' own, predicting with a traced copy of model_ instead of
-        # tracing model_'s prediction step anew; sparse rows gathered in the
-        # graph, as in fit
-        from scikeras._utils import route_params
-
-        if not self.initialized_:
-            raise NotFittedError(
-                f"This {type(self).__name__} instance is not fitted yet: "
-                "call 'fit' before 'predict'."
-            )
-        X, _ = self._validate_data(X=X, y=None)
-        X = self.feature_encoder_.transform(X)
-        pred_args = route_params(
-            self.get_params(),
-            destination="predict",
-            pass_filter=self._predict_kwargs,
-            strict=True,
-        )
-        pred_args = {
-            k: v for k, v in pred_args.items() if not k.startswith("callbacks")
-        }
-        pred_args["callbacks"] = self._predict_callbacks
-        pred_args.update(kwargs)
-        if pred_args.get("batch_size") == -1:
-            pred_args["batch_size"] = X.shape[0]
-        if sp.issparse(X):
-            size = pred_args.pop("batch_size", None) or self.batch_size
-            X = batches(X, batch_size=size)
-        with trainer(self.model_, self._trainer_key(), train=False) as model:
-            return model.predict(x=X, **pred_args)
-
     def _trainer_key(self):
         params = self.get_params()
-        names = ("callbacks", "fit__callbacks", "predict__callbacks")
+        names = ("callbacks", "fit__callbacks")
         if any(params.get(name) is not None for name in names):
             return None
         return network_key(self.model_)

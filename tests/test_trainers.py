@@ -72,11 +72,11 @@ def test_second_fit_of_a_network_traces_nothing_new(features, monkeypatch):
     X, y = features
     built = calls_to(monkeypatch, _trainers, "_compiled_copy")
     small_network(random_state=0).fit(X, y).predict(X)
-    assert len(built) == 2  # one to train (an epoch a call), one to predict
+    assert len(built) == 1  # to train, an epoch a call; predictions trace nothing
     small_network(random_state=1).fit(X, y).predict(X)
-    assert len(built) == 2
+    assert len(built) == 1
     small_network(units=8).fit(X, y)  # another network: its own trainer
-    assert len(built) == 3
+    assert len(built) == 2
 
 
 def test_a_new_trainer_traces_its_training_step_once(features, monkeypatch):
@@ -110,11 +110,11 @@ def test_concurrent_fits_take_different_trainers(features, monkeypatch):
     taken = []
     original = _trainers._copy_state
 
-    def copy_state(source, target, *, optimizer):
-        if optimizer and not source.optimizer.iterations.numpy() and len(taken) < 2:
+    def copy_state(source, target):
+        if not source.optimizer.iterations.numpy() and len(taken) < 2:
             taken.append(target)
             both_inside.wait()  # both threads hold a trainer now
-        original(source, target, optimizer=optimizer)
+        original(source, target)
 
     monkeypatch.setattr(_trainers, "_copy_state", copy_state)
     results = [None, None]
@@ -147,9 +147,10 @@ def test_the_cache_evicts_while_a_trainer_of_the_oldest_network_is_in_use(featur
     # fits fill the cache: the eviction must not pick A's empty slot
     X, y = features
     held = small_network(units=2, epochs=1).fit(X, y)
-    held.predict(X)  # traces the trainer that predictions take
     key = _trainers.network_key(held.model_)
-    with _trainers.trainer(held.model_, key, train=False):
+    with _trainers.trainer(held.model_, key):
+        pass  # A's trainer in the cache, alone under its key
+    with _trainers.trainer(held.model_, key):
         for units in range(3, 4 + _trainers.MAX_TRAINERS):
             small_network(units=units, epochs=1).fit(X, y)
     assert sum(map(len, _trainers._free.values())) == _trainers.MAX_TRAINERS
