@@ -1,14 +1,14 @@
 """Predictions by calling the network on each batch of rows, with nothing traced.
 
 Keras' ``Model.predict`` traces a prediction function for every new model
-(0.2-0.4 s for the notebook's network: more than predicting a fold's 8,333
-reviews then takes) and starts a ``tf.data`` loop even for one review (about
-100 ms here). Calling the model eagerly on each batch, as Keras advises for
-inputs that fit in a batch, gives the same numbers bit for bit with the same
-batch size (``tests/test_trainers.py``), a fold's 8,333 reviews in about half
-the time of a traced ``predict`` and one review in 6-10 ms (ad hoc, this
-machine). A user's prediction callbacks, a progress bar (``verbose``) or
-``predict__steps`` keep Keras' ``predict``.
+and starts a ``tf.data`` loop even for one review. Calling the model eagerly
+on each batch, as Keras advises for inputs that fit in a batch, gives the
+same numbers bit for bit with the same batch size
+(``tests/test_eager_predictions.py``): a new network's first prediction of
+a fold's 8,333 reviews took 0.16 s against 0.37 s, and one review 7 ms
+against 153 ms (``benchmarks/profile_fit.py``). A user's prediction
+callbacks, a progress bar (``verbose``) or ``predict__steps`` keep Keras'
+``predict``.
 """
 
 import numpy as np
@@ -39,23 +39,20 @@ def predict_eagerly(model, X, batch_size):
     """
     import tensorflow as tf
 
-    if sp.issparse(X):
-        X = canonical_csr(X)
-        rows = np.repeat(np.arange(X.shape[0], dtype=np.int64), np.diff(X.indptr))
-        coordinates = np.stack([rows, X.indices.astype(np.int64)], axis=1)
-        values = X.data.astype(np.float32, copy=False)
+    X = canonical_csr(X) if sp.issparse(X) else X
     outputs = []
     for start in range(0, X.shape[0], batch_size):
-        stop = min(start + batch_size, X.shape[0])
-        if sp.issparse(X):
-            first, last = X.indptr[start], X.indptr[stop]
-            block = coordinates[first:last] - [start, 0]
-            rows = tf.SparseTensor(
-                block, values[first:last], (stop - start, X.shape[1])
+        part = X[start : start + batch_size]
+        if sp.issparse(part):
+            rows = np.repeat(np.arange(part.shape[0]), np.diff(part.indptr))
+            inputs = tf.SparseTensor(
+                np.stack([rows, part.indices], axis=1).astype(np.int64),
+                part.data.astype(np.float32, copy=False),
+                part.shape,
             )
         else:
-            rows = tf.constant(np.asarray(X[start:stop], dtype=np.float32))
-        outputs.append(model(rows, training=False).numpy())
+            inputs = tf.constant(np.asarray(part, dtype=np.float32))
+        outputs.append(model(inputs, training=False).numpy())
     if not outputs:
         return np.empty((0, model.outputs[0].shape[-1]), dtype=np.float32)
     return np.concatenate(outputs)
@@ -91,8 +88,8 @@ class EagerPredictions:
         pred_args.update(kwargs)
         size = pred_args.pop("batch_size", None) or self.batch_size
         size = X.shape[0] if size == -1 else size
-        keras_only = {k: v for k, v in pred_args.items() if v}
-        if not (keras_only or self._predict_callbacks):
+        for_keras = {k: v for k, v in pred_args.items() if v}  # verbose, steps
+        if not (for_keras or self._predict_callbacks):
             return predict_eagerly(self.model_, X, size)
         if sp.issparse(X):
             X = batches(X, batch_size=size)
