@@ -79,10 +79,11 @@ class _Recorded:
         }
 
 
-def in_child(index, grid, cv, package=None):
+def in_child(index, grid, cv, package=None, name=None):
     """Search ``CONFIGS[index]`` in a fresh process: nothing traced, no worker started.
 
-    ``package`` (a directory) goes first on the child's ``PYTHONPATH``.
+    ``package`` (a directory) goes first on the child's ``PYTHONPATH``;
+    ``name`` replaces the configuration's in the report.
     """
     env = dict(os.environ)
     if package:
@@ -96,17 +97,16 @@ def in_child(index, grid, cv, package=None):
         check=True,
     ).stdout
     record = json.loads(out.strip().splitlines()[-1])
-    name = CONFIGS[index][0]
+    name = name or CONFIGS[index][0]
     print(f"  {name}: {record['seconds']:.0f} s", file=sys.stderr, flush=True)
     return (name, record["seconds"], record["fits"], _Recorded(record))
 
 
 def before(ref, grid, cv):
     """The plain n_jobs=2 search run by the package at git revision ``ref``."""
-    with package_at(ref) as tree:
-        _, seconds, fits, search = in_child(1, grid, cv, package=tree)
     name = f"GridSearchCV, n_jobs=2, package at {ref} (before)"
-    return (name, seconds, fits, search)
+    with package_at(ref) as tree:
+        return in_child(1, grid, cv, package=tree, name=name)
 
 
 def run(index, grid, cv):
