@@ -82,7 +82,7 @@ def trainer(model, key, *, steps_per_execution=1):
     Yields
     ------
     trainer : keras.Model
-        The model to fit or predict with.
+        The model to fit.
     """
     if key is None:
         yield model

@@ -50,7 +50,7 @@ def test_predicting_traces_nothing(reviews, monkeypatch):
     assert traced == []
 
 
-def test_prediction_callbacks_and_steps_keep_keras_predict(reviews):
+def test_prediction_callbacks_keep_keras_predict(reviews):
     docs, y = reviews
     X = MultiHotVectorizer().fit_transform(docs)
 
