@@ -15,7 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
 
-from ._batches import batches, canonical_csr
+from ._batches import canonical_csr
 
 __all__ = ["EagerPredictions", "predict_eagerly"]
 
@@ -91,8 +91,9 @@ class EagerPredictions:
         for_keras = {k: v for k, v in pred_args.items() if v}  # verbose, steps
         if not (for_keras or self._predict_callbacks):
             return predict_eagerly(self.model_, X, size)
-        if sp.issparse(X):
-            X = batches(X, batch_size=size)
-        else:
-            pred_args["batch_size"] = size
-        return self.model_.predict(x=X, callbacks=self._predict_callbacks, **pred_args)
+        return self.model_.predict(
+            x=canonical_csr(X) if sp.issparse(X) else X,
+            batch_size=size,
+            callbacks=self._predict_callbacks,
+            **pred_args,
+        )
