@@ -9,7 +9,8 @@ of that matrix. The final step sees exactly the rows a pipeline search gives
 it, so the scores are the same (``tests/test_model_selection.py``); the result
 is a ``GridSearchCV`` of the whole pipeline, refitted on all the data, as if
 it had been fitted itself (the earlier steps are fitted on all the data
-during the search, so that the refit fits the final step alone).
+beside the folds', so that the refit fits the final step alone). In threads,
+the reviews' n-grams are keyed once for all those fits (``_shared_ngrams``).
 ``Pipeline(memory=...)`` caches the same fits on disk, but hashing the
 reviews for every fit cost what it saved (measured in
 ``docs/user_guide/tuning.rst``).
@@ -27,7 +28,6 @@ workers are those of joblib's active backend (Dask's included).
 import copy
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 
 import numpy as np
@@ -40,6 +40,7 @@ from sklearn.model_selection import GridSearchCV, check_cv
 from sklearn.utils import _safe_indexing
 
 from ._batches import reusing_batches
+from ._shared_ngrams import sharing_ngrams
 
 __all__ = ["final_step_search", "searches_final_step"]
 
@@ -95,10 +96,14 @@ def final_step_search(search, X, y, *, threads=False):
     cv = check_cv(search.cv, y, classifier=is_classifier(pipe))
     folds = list(cv.split(X, y))
     start = time.perf_counter()
-    with parallel_config(backend="threading") if threads else nullcontext():
-        blocks = Parallel(n_jobs=n_jobs)(
-            delayed(_fold_features)(pipe[:-1], X, y, train, test)
-            for train, test in folds
+    with (
+        parallel_config(backend="threading") if threads else nullcontext(),
+        sharing_ngrams(X) if threads else nullcontext(),
+    ):
+        # the earlier steps fitted on all the data too, for the refit
+        *blocks, (head, whole) = Parallel(n_jobs=n_jobs)(
+            [delayed(_fold_features)(pipe[:-1], X, y, tr, te) for tr, te in folds]
+            + [delayed(_head_features)(pipe[:-1], X, y)]
         )
     if len({block.shape[1] for pair in blocks for block in pair}) > 1:
         # e.g. fewer distinct words than num_words: the folds' widths differ
@@ -132,13 +137,9 @@ def final_step_search(search, X, y, *, threads=False):
         pre_dispatch="all",
     )
     with (
-        # the earlier steps fitted on all the data for the refit meanwhile,
-        # on cores the search leaves idle while Keras traces under the GIL
-        ThreadPoolExecutor(1) as background,
         parallel_config(backend=_whole_candidates(len(folds), threads)),
         reusing_batches() if threads else nullcontext(),
     ):
-        refit_head = background.submit(_head_features, pipe[:-1], X, y)
         inner.fit(features, targets)
     del features
 
@@ -159,7 +160,6 @@ def final_step_search(search, X, y, *, threads=False):
     search.multimetric_ = False
     start = time.perf_counter()
     best = clone(pipe).set_params(**search.best_params_)
-    head, whole = refit_head.result()
     best.steps = [*head.steps, (name, best.steps[-1][1].fit(whole, y))]
     search.best_estimator_ = best
     search.refit_time_ = time.perf_counter() - start

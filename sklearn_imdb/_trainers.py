@@ -65,7 +65,7 @@ def network_key(model):
 
 
 @contextlib.contextmanager
-def trainer(model, key, *, steps_per_execution=1):
+def trainer(model, key, *, steps_per_epoch=1):
     """A traced model holding ``model``'s state, to train; returned to the cache after.
 
     Parameters
@@ -74,10 +74,9 @@ def trainer(model, key, *, steps_per_execution=1):
         The estimator's model.
     key : str or None
         ``network_key(model)``; None yields ``model`` itself.
-    steps_per_execution : int, default=1
-        Batches the trainer runs per call from Python (Keras' compile
-        setting); a fit passes the steps of an epoch, since Keras lets the
-        last call of an epoch run on into the next one.
+    steps_per_epoch : int, default=1
+        Batches in an epoch of the fit: the trainer runs an epoch a call
+        from Python.
 
     Yields
     ------
@@ -87,13 +86,15 @@ def trainer(model, key, *, steps_per_execution=1):
     if key is None:
         yield model
         return
-    key = f"{steps_per_execution} {key}"
     with _lock:
         cached = _free.get(key)
         found = cached.pop() if cached else None
         if cached == []:  # no empty lists: the oldest key always has a trainer
             del _free[key]
-    found = found or _compiled_copy(model, steps_per_execution)
+    found = found or _compiled_copy(model)
+    if found.steps_per_execution != steps_per_epoch:
+        # Keras' validation function has the steps a call traced in: anew
+        found.steps_per_execution, found.test_function = steps_per_epoch, None
     _copy_state(model, found)
     try:
         yield found
@@ -115,13 +116,11 @@ def clear():
         _free.clear()
 
 
-def _compiled_copy(model, steps_per_execution):
+def _compiled_copy(model):
     # not keras.models.clone_model: its copy takes dense input
     keras = import_keras()
     copy = keras.Model.from_config(model.get_config())
-    config = model.get_compile_config()
-    config["steps_per_execution"] = steps_per_execution
-    copy.compile_from_config(config)
+    copy.compile_from_config(model.get_compile_config())
     # Keras' TensorFlow trainer creates the metrics' and the loss trackers'
     # variables while tracing the first step, and tf.function then traces it
     # a second time without them; built beforehand, the step is traced once
@@ -131,7 +130,33 @@ def _compiled_copy(model, steps_per_execution):
     for compiled in (copy._compile_metrics, copy._compile_loss):
         if compiled is not None and not compiled.built:
             compiled.build(outputs, outputs)
+    copy.train_function = _epoch_function(copy)
     return copy
+
+
+def _epoch_function(model):
+    """Keras' train function, with the steps a call a graph input, not a constant.
+
+    Keras traces ``steps_per_execution`` into its train function, so a fold
+    of 33 batches an epoch and the refit's 49 each traced the network anew
+    (~1 s); its loop also checks for the data's end before each step
+    (optionals and conditionals, ~0.3 s of the trace), which a call that is
+    an epoch never meets. Here one trace serves every number of steps, and
+    the step itself is Keras' ``train_step``, so the numbers are the same.
+    """
+    import tensorflow as tf
+
+    def epoch(iterator, steps):
+        def step(done):
+            logs = model.train_step(iterator.get_next())
+            with tf.control_dependencies(tf.nest.flatten(logs)):
+                return done + 1
+
+        tf.while_loop(lambda done: done < steps, step, [0], parallel_iterations=1)
+        return model.get_metrics_result()  # what the last step returned
+
+    epoch = tf.function(epoch, autograph=False)
+    return lambda iterator: epoch(iterator, tf.constant(model.steps_per_execution))
 
 
 def _copy_state(source, target):
@@ -163,11 +188,8 @@ class TracedCopies:
     @contextlib.contextmanager
     def _training_copy(self, steps_per_epoch):
         # scikeras fits self.model_: the trainer stands in for it meanwhile
-        steps = steps_per_epoch
-        if "compile__steps_per_execution" in self.get_params():
-            steps = self.model_.steps_per_execution
         key = self._trainer_key()
-        with trainer(self.model_, key, steps_per_execution=steps) as model:
+        with trainer(self.model_, key, steps_per_epoch=steps_per_epoch) as model:
             own, self.model_ = self.model_, model
             try:
                 yield
@@ -175,8 +197,13 @@ class TracedCopies:
                 self.model_ = own
 
     def _trainer_key(self):
+        # the user's steps per call, or strategy, keep Keras' own train function
         params = self.get_params()
-        names = ("callbacks", "fit__callbacks")
+        names = ("callbacks", "fit__callbacks", "compile__steps_per_execution")
         if any(params.get(name) is not None for name in names):
+            return None
+        import tensorflow as tf
+
+        if tf.distribute.has_strategy():
             return None
         return network_key(self.model_)

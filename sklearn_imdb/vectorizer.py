@@ -11,7 +11,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._documents import check_documents, flatten_ids
-from ._ngrams import HASH_SEEDS, hash_ngrams
+from ._ngrams import HASH_SEEDS
+from ._shared_ngrams import ngrams_of
 from ._vocabulary import chunks, count_checked, count_matrix, key_index, top_terms
 from .parallel import available_threads
 
@@ -191,7 +192,7 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
         parts = chunks(docs)
         for seed in HASH_SEEDS:
             grams = self._map(
-                lambda chunk: hash_ngrams(
+                lambda chunk: ngrams_of(
                     chunk, self.ngram_range, keep_text=True, seed=seed, check=True
                 ),
                 parts,
@@ -321,7 +322,7 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
 
     def _count_chunk(self, docs):
         """Count matrix of one chunk of documents over the vocabulary."""
-        grams = hash_ngrams(docs, self.ngram_range, seed=self.hash_seed_)
+        grams = ngrams_of(docs, self.ngram_range, seed=self.hash_seed_)
         cols = self._table.get_indexer(grams.keys)
         return count_matrix(grams.docs, cols, len(docs), self.n_features_out_)
 

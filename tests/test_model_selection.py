@@ -95,9 +95,8 @@ def test_tune_threads_trace_each_candidate_once(small_archive, monkeypatch):
     _trainers.clear()
     copies = calls_to(monkeypatch, _trainers, "_compiled_copy")
     tune({"units": [4, 8, 12, 16]}, cv=3, limit=40, n_jobs=2, random_state=0)
-    traced = [model.count_params() for model, _ in copies]
-    # folds, predictions and the refit all take one trainer a network here
-    # (a single batch each); the cache holds the four
+    traced = [model.count_params() for (model,) in copies]
+    # the folds and the refit take one trainer a network; the cache holds the four
     assert len(traced) == len(set(traced)) == 4
 
 

@@ -79,6 +79,37 @@ def test_second_fit_of_a_network_traces_nothing_new(features, monkeypatch):
     assert len(built) == 2
 
 
+def test_fits_of_other_sizes_share_the_trace_and_the_numbers(features, monkeypatch):
+    # a search's folds and its refit on all the rows: other steps per epoch
+    from keras.src.backend.tensorflow.trainer import TensorFlowTrainer
+
+    X, y = features
+    traced = calls_to(monkeypatch, TensorFlowTrainer, "train_step")
+    built = calls_to(monkeypatch, _trainers, "_compiled_copy")
+    order = np.random.default_rng(0).permutation(X.shape[0])
+    cases = [  # 5, 8 and 4 batches an epoch
+        (rows, params)
+        for rows in (order[:160], order, order[:100])
+        for params in ({}, {"validation_split": 0.2})
+    ]
+    fits = [small_network(**params).fit(X[rows], y[rows]) for rows, params in cases]
+    assert len(built) == 1 and len(traced) == 1
+    assert [f.model_.optimizer.iterations.numpy() for f in fits[::2]] == [50, 80, 40]
+    for cached, (rows, params) in zip(fits, cases, strict=True):
+        assert_same_fit(cached, uncached(**params).fit(X[rows], y[rows]), X)
+
+
+def test_the_users_steps_per_execution_keep_keras_own_loop(features, monkeypatch):
+    X, y = features
+    built = calls_to(monkeypatch, _trainers, "_compiled_copy")
+    user = small_network(compile__steps_per_execution=3).fit(X, y)
+    assert not built and user.model_.steps_per_execution == 3
+    assert_same_fit(user, uncached(compile__steps_per_execution=3).fit(X, y), X)
+    with tf.distribute.OneDeviceStrategy("/cpu:0").scope():
+        small_network().fit(X, y)
+    assert not built
+
+
 def test_a_new_trainer_traces_its_training_step_once(features, monkeypatch):
     # Keras builds the metrics while tracing, then traces again: not here
     from keras.src.backend.tensorflow.trainer import TensorFlowTrainer

@@ -397,3 +397,68 @@ def test_a_key_collision_under_every_seed_is_an_error(monkeypatch):
         MultiHotVectorizer(num_words=None).fit(
             ["aaaaaaaabbbbbbbb good", "bbbbbbbbaaaaaaaa bad"]
         )
+
+
+def _subsets(docs, seed):
+    rng = np.random.default_rng(seed)
+    rows = rng.permutation(len(docs))
+    return [sorted(rows[:40]), rows[40:70]]  # in order, then shuffled
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 3), (2, 3)])
+@pytest.mark.parametrize("output", ["multi_hot", "count", "tfidf"])
+def test_shared_ngrams_give_what_each_fold_would_compute(reviews, ngram_range, output):
+    from sklearn_imdb._shared_ngrams import sharing_ngrams
+
+    docs = list(reviews[0]) + ["Ça, c’était “génial” — 映画は最高", ""]
+    train, test = ([docs[i] for i in rows] for rows in _subsets(docs, 0))
+    params = {"ngram_range": ngram_range, "output": output, "num_words": 300}
+    alone = MultiHotVectorizer(**params)
+    expected = alone.fit_transform(train), alone.transform(test)
+    with sharing_ngrams(docs):
+        shared = MultiHotVectorizer(**params)
+        got = shared.fit_transform(train), shared.transform(test)
+        copies = [doc.encode().decode() for doc in test]  # other objects: keyed anew
+        np.testing.assert_array_equal(
+            shared.transform(copies).toarray(), got[1].toarray()
+        )
+    assert shared.vocabulary_ == alone.vocabulary_
+    assert (
+        shared.get_feature_names_out().tolist()
+        == alone.get_feature_names_out().tolist()
+    )
+    for left, right in zip(got, expected, strict=True):
+        assert (left != right).nnz == 0 and left.dtype == right.dtype
+
+
+def test_shared_ngrams_keep_collision_checks(monkeypatch):
+    from sklearn_imdb._ngrams import HASH_SEEDS
+    from sklearn_imdb._shared_ngrams import sharing_ngrams
+
+    _long_words_collide_under({HASH_SEEDS[0]}, monkeypatch)
+    docs = ["aaaaaaaabbbbbbbb good", "bbbbbbbbaaaaaaaa bad", "good bad"]
+    with sharing_ngrams(docs):
+        vec = MultiHotVectorizer(num_words=None).fit(docs[:2])
+    assert vec.hash_seed_ == HASH_SEEDS[1]
+    assert {"aaaaaaaabbbbbbbb", "bbbbbbbbaaaaaaaa"} <= set(vec.vocabulary_)
+
+
+def test_shared_ngrams_are_computed_once_and_dropped_after(reviews, monkeypatch):
+    from sklearn_imdb import _shared_ngrams
+
+    docs = list(reviews[0])
+    keyed = []
+    real = _shared_ngrams.hash_ngrams
+    monkeypatch.setattr(
+        _shared_ngrams,
+        "hash_ngrams",
+        lambda d, *a, **k: keyed.append(len(d)) or real(d, *a, **k),
+    )
+    with _shared_ngrams.sharing_ngrams(docs):
+        for rows in _subsets(docs, 1) + _subsets(docs, 2):
+            vec = MultiHotVectorizer(num_words=100).fit([docs[i] for i in rows])
+            vec.transform(docs)
+    assert keyed == [len(docs)]  # the whole corpus, once
+    assert not _shared_ngrams._corpora
+    MultiHotVectorizer(num_words=100).fit(docs[:10])
+    assert keyed[1:] == [5, 5]  # outside: each chunk keyed as usual

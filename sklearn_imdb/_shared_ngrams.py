@@ -1,0 +1,145 @@
+"""The n-gram keys of a search's documents, computed once for all its folds.
+
+A search fits the vectorizer on each fold's training documents and encodes
+its validation documents, and fits it once more on all of them for the
+refit: every review is tokenised and keyed four times with 3 folds, more than
+half of the vectorizer's time (``benchmarks/profile_fit.py``). A document's
+n-gram keys depend on that document alone, so inside :func:`sharing_ngrams`
+the keys of all the documents are computed once (per n-gram range and seed)
+and each fold's chunk of documents gets its share, exactly what
+``hash_ngrams`` would give it (``tests/test_vectorizer.py``). The documents
+are recognised by identity: a fold's list holds the same ``str`` objects as
+the whole (any copy is keyed afresh).
+"""
+
+import contextlib
+import threading
+
+import numpy as np
+
+from ._ngrams import NGrams, hash_ngrams
+
+__all__ = ["ngrams_of", "sharing_ngrams"]
+
+#: a larger corpus is not shared: its keys would take about 10 times its
+#: text in memory (three n-gram lengths, two keys each)
+MAX_TEXT_CHARS = 2**26
+
+_lock = threading.Lock()
+_corpora = []
+
+
+@contextlib.contextmanager
+def sharing_ngrams(documents):
+    """Key the n-grams of ``documents`` once for every :func:`ngrams_of` within.
+
+    Parameters
+    ----------
+    documents : iterable of str
+        The search's documents; anything else (token ids, a corpus of more
+        than ``MAX_TEXT_CHARS`` characters) is keyed as usual.
+    """
+    docs = list(documents)
+    shared = all(isinstance(d, str) for d in docs)
+    if not shared or sum(map(len, docs)) > MAX_TEXT_CHARS:
+        yield
+        return
+    corpus = _Corpus(docs)
+    with _lock:
+        _corpora.append(corpus)
+    try:
+        yield
+    finally:
+        with _lock:
+            _corpora.remove(corpus)
+
+
+def ngrams_of(docs, ngram_range, *, seed, keep_text=False, check=False):
+    """``hash_ngrams(docs, ...)``, from the shared keys when they hold ``docs``.
+
+    Parameters
+    ----------
+    docs : list of str
+        The documents.
+    ngram_range, seed, keep_text, check
+        As for :func:`sklearn_imdb._ngrams.hash_ngrams`.
+
+    Returns
+    -------
+    ngrams : NGrams
+        The keys of the n-grams and their documents (positions in ``docs``).
+    """
+    with _lock:
+        corpora = list(_corpora)
+    for corpus in corpora:
+        rows = corpus.rows_of(docs)
+        if rows is not None:
+            whole, bounds = corpus.ngrams(tuple(ngram_range), seed)
+            return _select(whole, bounds, rows, keep_text, check)
+    return hash_ngrams(docs, ngram_range, keep_text=keep_text, seed=seed, check=check)
+
+
+class _Corpus:
+    def __init__(self, docs):
+        self.docs = docs
+        self._row = {id(doc): row for row, doc in enumerate(docs)}
+        self._keyed = {}  # (ngram_range, seed) -> NGrams of all the docs
+        self._lock = threading.Lock()
+
+    def rows_of(self, docs):
+        """The rows of ``docs`` in the corpus, or None if one is not in it."""
+        rows = np.fromiter(
+            (self._row.get(id(d), -1) for d in docs), np.int64, len(docs)
+        )
+        if (rows < 0).any():
+            return None
+        return rows
+
+    def ngrams(self, ngram_range, seed):
+        """The n-grams of all the documents; where each one's start in each block."""
+        with self._lock:  # the first fold keys the corpus, the others wait
+            key = (ngram_range, seed)
+            if key not in self._keyed:
+                whole = hash_ngrams(
+                    self.docs, ngram_range, keep_text=True, seed=seed, check=True
+                )
+                # each block (one n) is in document order: a document's
+                # n-grams are one range of it
+                ends = [start for _, start, _ in whole._blocks[1:]]
+                ends.append(whole.keys.size)
+                every_doc = np.arange(len(self.docs) + 1)
+                bounds = [
+                    start + np.searchsorted(whole.docs[start:end], every_doc)
+                    for (_, start, _), end in zip(whole._blocks, ends, strict=True)
+                ]
+                self._keyed[key] = whole, bounds
+            return self._keyed[key]
+
+
+def _select(whole, bounds, rows, keep_text, check):
+    """The n-grams of documents ``rows`` of ``whole``, in the order of ``rows``."""
+    blocks, takes, docs, offset = [], [], [], 0
+    for (n, start, first), bound in zip(whole._blocks, bounds, strict=True):
+        firsts, lengths = bound[rows], bound[rows + 1] - bound[rows]
+        size = int(lengths.sum())
+        take = np.arange(size) + np.repeat(
+            firsts - (np.cumsum(lengths) - lengths), lengths
+        )
+        local = take - start
+        blocks.append((n, offset, local if first is None else first[local]))
+        takes.append(take)
+        docs.append(np.repeat(np.arange(rows.size, dtype=np.int32), lengths))
+        offset += size
+    take, docs = np.concatenate(takes), np.concatenate(docs)
+    check_keys = whole.check_keys[take] if check else None
+    if not keep_text:
+        return NGrams(whole.keys[take], docs, check_keys)
+    return NGrams(
+        whole.keys[take],
+        docs,
+        check_keys,
+        blocks,
+        whole._text,
+        whole._starts,
+        whole._ends,
+    )
