@@ -14,10 +14,13 @@ the whole (any copy is keyed afresh).
 
 import contextlib
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from ._ngrams import NGrams, hash_ngrams
+from ._vocabulary import chunks
+from .parallel import available_threads
 
 __all__ = ["ngrams_of", "sharing_ngrams"]
 
@@ -100,20 +103,59 @@ class _Corpus:
         with self._lock:  # the first fold keys the corpus, the others wait
             key = (ngram_range, seed)
             if key not in self._keyed:
-                whole = hash_ngrams(
-                    self.docs, ngram_range, keep_text=True, seed=seed, check=True
-                )
+                parts = chunks(self.docs)
+                with ThreadPoolExecutor(min(available_threads(), len(parts))) as pool:
+                    keyed = list(
+                        pool.map(
+                            lambda part: hash_ngrams(
+                                part, ngram_range, keep_text=True, seed=seed, check=True
+                            ),
+                            parts,
+                        )
+                    )
+                whole = _joined(keyed, [len(part) for part in parts])
                 # each block (one n) is in document order: a document's
                 # n-grams are one range of it
-                ends = [start for _, start, _ in whole._blocks[1:]]
-                ends.append(whole.keys.size)
                 every_doc = np.arange(len(self.docs) + 1)
                 bounds = [
                     start + np.searchsorted(whole.docs[start:end], every_doc)
-                    for (_, start, _), end in zip(whole._blocks, ends, strict=True)
+                    for start, end in _block_ranges(whole)
                 ]
                 self._keyed[key] = whole, bounds
             return self._keyed[key]
+
+
+def _block_ranges(grams):
+    """Where each block of ``grams`` (one n) starts and ends in its keys."""
+    starts = [start for _, start, _ in grams._blocks]
+    return list(zip(starts, starts[1:] + [grams.keys.size], strict=True))
+
+
+def _joined(parts, n_docs):
+    """The n-grams of consecutive chunks of documents, as one chunk of them all."""
+    text_at = np.cumsum([0] + [len(p._text) for p in parts[:-1]])
+    word_at = np.cumsum([0] + [p._starts.size for p in parts[:-1]])
+    doc_at = np.cumsum([0] + n_docs[:-1])
+    pieces = {"keys": [], "docs": [], "check_keys": []}
+    blocks, offset = [], 0
+    for b, (n, _, _) in enumerate(parts[0]._blocks):
+        firsts = []
+        for part, words, docs in zip(parts, word_at, doc_at, strict=True):
+            start, end = _block_ranges(part)[b]
+            first = part._blocks[b][2]
+            firsts.append(words + (np.arange(end - start) if first is None else first))
+            pieces["keys"].append(part.keys[start:end])
+            pieces["docs"].append(part.docs[start:end] + np.int32(docs))
+            pieces["check_keys"].append(part.check_keys[start:end])
+        blocks.append((n, offset, np.concatenate(firsts)))
+        offset += blocks[-1][2].size
+    return NGrams(
+        *(np.concatenate(pieces[name]) for name in ("keys", "docs", "check_keys")),
+        blocks,
+        b"".join(p._text for p in parts),
+        np.concatenate([p._starts + at for p, at in zip(parts, text_at, strict=True)]),
+        np.concatenate([p._ends + at for p, at in zip(parts, text_at, strict=True)]),
+    )
 
 
 def _select(whole, bounds, rows, keep_text, check):
