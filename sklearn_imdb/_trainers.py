@@ -11,9 +11,10 @@ layers and compile settings that has already been traced.
 A fit copies the estimator's model's state into a free trainer (weights, the
 dropout layers' seed states and the optimizer's variables), trains the
 trainer and copies its state back (predictions trace nothing: see
-``_eager_predictions``). Every number is computed by the same graph from the
-same state, so the results are bit for bit those of training the model
-itself (``tests/test_trainers.py``). The estimator's model never enters the
+``_eager_predictions``). Every number is computed by Keras' own training
+step from the same state, so the results are bit for bit those of training
+the model itself (``tests/test_trainers.py``); only the loop around the
+steps is ours (``_epoch_function``). The estimator's model never enters the
 cache, so a user holding ``clf.model_`` never sees it change.
 """
 
