@@ -14,13 +14,11 @@ the whole (any copy is keyed afresh).
 
 import contextlib
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from ._ngrams import NGrams, hash_ngrams
 from ._vocabulary import chunks
-from .parallel import available_threads
 
 __all__ = ["ngrams_of", "sharing_ngrams"]
 
@@ -57,7 +55,9 @@ def sharing_ngrams(documents):
             _corpora.remove(corpus)
 
 
-def ngrams_of(docs, ngram_range, *, seed, keep_text=False, check=False):
+def ngrams_of(
+    docs, ngram_range, *, seed, keep_text=False, check=False, map_chunks=None
+):
     """``hash_ngrams(docs, ...)``, from the shared keys when they hold ``docs``.
 
     Parameters
@@ -66,6 +66,10 @@ def ngrams_of(docs, ngram_range, *, seed, keep_text=False, check=False):
         The documents.
     ngram_range, seed, keep_text, check
         As for :func:`sklearn_imdb._ngrams.hash_ngrams`.
+    map_chunks : callable, default=None
+        ``map_chunks(func, chunks)`` is ``[func(c) for c in chunks]``, as the
+        caller parallelises it (the vectorizer's ``_map``), to key a shared
+        corpus the first time; None keys it in this thread.
 
     Returns
     -------
@@ -77,7 +81,7 @@ def ngrams_of(docs, ngram_range, *, seed, keep_text=False, check=False):
     for corpus in corpora:
         rows = corpus.rows_of(docs)
         if rows is not None:
-            whole, bounds = corpus.ngrams(tuple(ngram_range), seed)
+            whole, bounds = corpus.ngrams(tuple(ngram_range), seed, map_chunks)
             return _select(whole, bounds, rows, keep_text, check)
     return hash_ngrams(docs, ngram_range, keep_text=keep_text, seed=seed, check=check)
 
@@ -98,21 +102,18 @@ class _Corpus:
             return None
         return rows
 
-    def ngrams(self, ngram_range, seed):
+    def ngrams(self, ngram_range, seed, map_chunks=None):
         """The n-grams of all the documents; where each one's start in each block."""
         with self._lock:  # the first fold keys the corpus, the others wait
             key = (ngram_range, seed)
             if key not in self._keyed:
                 parts = chunks(self.docs)
-                with ThreadPoolExecutor(min(available_threads(), len(parts))) as pool:
-                    keyed = list(
-                        pool.map(
-                            lambda part: hash_ngrams(
-                                part, ngram_range, keep_text=True, seed=seed, check=True
-                            ),
-                            parts,
-                        )
-                    )
+                keyed = (map_chunks or _in_turn)(
+                    lambda part: hash_ngrams(
+                        part, ngram_range, keep_text=True, seed=seed, check=True
+                    ),
+                    parts,
+                )
                 whole = _joined(keyed, [len(part) for part in parts])
                 # each block (one n) is in document order: a document's
                 # n-grams are one range of it
@@ -123,6 +124,10 @@ class _Corpus:
                 ]
                 self._keyed[key] = whole, bounds
             return self._keyed[key]
+
+
+def _in_turn(func, items):
+    return [func(item) for item in items]
 
 
 def _block_ranges(grams):
@@ -162,7 +167,8 @@ def _select(whole, bounds, rows, keep_text, check):
     """The n-grams of documents ``rows`` of ``whole``, in the order of ``rows``."""
     blocks, takes, docs, offset = [], [], [], 0
     for (n, start, first), bound in zip(whole._blocks, bounds, strict=True):
-        firsts, lengths = bound[rows], bound[rows + 1] - bound[rows]
+        firsts = bound[rows]
+        lengths = bound[rows + 1] - firsts
         size = int(lengths.sum())
         take = np.arange(size) + np.repeat(
             firsts - (np.cumsum(lengths) - lengths), lengths

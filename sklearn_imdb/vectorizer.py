@@ -193,7 +193,12 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
         for seed in HASH_SEEDS:
             grams = self._map(
                 lambda chunk: ngrams_of(
-                    chunk, self.ngram_range, keep_text=True, seed=seed, check=True
+                    chunk,
+                    self.ngram_range,
+                    keep_text=True,
+                    seed=seed,
+                    check=True,
+                    map_chunks=self._map,
                 ),
                 parts,
             )
@@ -322,7 +327,9 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
 
     def _count_chunk(self, docs):
         """Count matrix of one chunk of documents over the vocabulary."""
-        grams = ngrams_of(docs, self.ngram_range, seed=self.hash_seed_)
+        grams = ngrams_of(
+            docs, self.ngram_range, seed=self.hash_seed_, map_chunks=self._map
+        )
         cols = self._table.get_indexer(grams.keys)
         return count_matrix(grams.docs, cols, len(docs), self.n_features_out_)
 
