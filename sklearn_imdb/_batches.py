@@ -276,8 +276,11 @@ def _sparse_rows(X, first_rows):
 
     def take(start, stop):
         first, last = indptr[start], indptr[stop]
+        # tf.slice, not coordinates[first:last]: that strided slice of a
+        # matrix took 5 ms a batch of 512 reviews (ad hoc)
+        rows = tf.slice(coordinates, tf.stack([first, 0]), tf.stack([last - first, 2]))
         return tf.SparseTensor(
-            tf.cast(coordinates[first:last], tf.int64),
+            tf.cast(rows, tf.int64),
             values[first:last],
             tf.stack([stop - start, n_features]),
         )

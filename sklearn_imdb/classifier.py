@@ -9,8 +9,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_consistent_length
 
 from ._batches import batches, epoch_orders
-from ._eager_predictions import EagerPredictions
 from ._keras import import_keras
+from ._predictions import Predictions
 from ._scikeras_fixes import FixedKerasClassifier
 from ._trainers import TracedCopies
 from ._training_data import check_target, hold_out
@@ -25,7 +25,7 @@ __all__ = ["DenseNetworkClassifier"]
 logger = logging.getLogger(__name__)
 
 
-class DenseNetworkClassifier(TracedCopies, EagerPredictions, FixedKerasClassifier):
+class DenseNetworkClassifier(TracedCopies, Predictions, FixedKerasClassifier):
     """A stack of Dense layers on (sparse) bag-of-words features.
 
     The network of the Keras IMDB walk-through — ``hidden_layers`` Dense layers
@@ -113,8 +113,9 @@ class DenseNetworkClassifier(TracedCopies, EagerPredictions, FixedKerasClassifie
     -----
     Fits run on a traced copy of ``model_`` kept from an earlier fit of the
     same network in the process (bit for bit the same weights; see the user
-    guide's "Speed"); callbacks of yours turn it off. Predictions call
-    ``model_`` on each batch, with nothing traced (the numbers of Keras'
+    guide's "Speed"); callbacks of yours turn it off. Predictions run
+    through one traced function per network, shared by every estimator of
+    it, or call ``model_`` directly for one batch (the numbers of Keras'
     ``predict``, bit for bit); ``verbose`` or prediction callbacks keep
     Keras' ``predict``.
 

@@ -22,7 +22,7 @@ from sklearn.model_selection import (
 )
 
 from ._final_step_search import final_step_search, searches_final_step
-from .parallel import dask_backend, threads_per_worker
+from .parallel import dask_backend, share_tensorflow_ops, threads_per_worker
 from .pipelines import available_pipelines, check_classes, named_pipeline
 from .reports import write_comparison, write_search
 from .scoring import predict_with_scores, scores_of_predictions
@@ -236,6 +236,7 @@ def tune(
         # once for all its folds (see _trainers); loky restarts a worker whose
         # memory grew by 300 MB, traced networks and all: the seed grid had
         # not ended after 14 minutes with loky workers (2 new ones a minute)
+        share_tensorflow_ops(n_jobs)
         workers = nullcontext()
     else:
         workers = threads_per_worker(n_jobs)

@@ -1,5 +1,6 @@
 """What the README's "Reliability" section promises, one test per promise."""
 
+import os
 import pickle
 import subprocess
 import sys
@@ -245,6 +246,35 @@ def test_parallel_workers_share_the_cores(monkeypatch, n_cores):
     share = max(1, cores // 2)
     assert threads == [(share, share)] * 2
     assert sum(tf_threads for tf_threads, _ in threads) <= max(cores, 2)
+
+
+_SHARE_OPS = """
+import joblib
+joblib.cpu_count = lambda *args, **kwargs: 4  # as on a 4-core machine
+from sklearn_imdb.parallel import share_tensorflow_ops
+import tensorflow as tf
+first = share_tensorflow_ops(2)
+threads = tf.config.threading.get_intra_op_parallelism_threads()
+tf.constant(1.0) + 1  # TensorFlow has run an op: its pools exist
+print(first, threads, share_tensorflow_ops(4), share_tensorflow_ops(1))
+print(tf.config.threading.get_intra_op_parallelism_threads())
+"""
+
+
+def test_worker_threads_share_the_cores_for_each_op():
+    # tune's threads: each op of each thread on its share of the cores, set
+    # before TensorFlow starts its pools, left alone after
+    limits = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS")
+    env = {k: v for k, v in os.environ.items() if k not in limits}
+    done = subprocess.run(
+        [sys.executable, "-c", _SHARE_OPS],
+        env={**env, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert done.stdout.split() == ["2", "2", "None", "None", "2"]
 
 
 def test_predicting_many_reviews_in_bounded_memory():

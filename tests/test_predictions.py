@@ -1,4 +1,4 @@
-"""Predictions by calling the network eagerly: Keras' numbers, nothing traced."""
+"""Predictions: Keras' numbers, one traced function per network, none for one batch."""
 
 from concurrent.futures import ThreadPoolExecutor
 
@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from sklearn_imdb import MultiHotVectorizer
+from sklearn_imdb import MultiHotVectorizer, _predictions
 
 from .conftest import calls_to, make_reviews, small_network
 
@@ -20,9 +20,13 @@ def three_classes():
 @pytest.mark.parametrize("dense", [False, True])
 @pytest.mark.parametrize("n_classes", [2, 3])
 @pytest.mark.parametrize("batch_size", [32, 7, -1])
+@pytest.mark.parametrize("traced", [False, True])
 def test_predictions_are_keras_predict_bit_for_bit(
-    reviews, three_classes, dense, n_classes, batch_size
+    reviews, three_classes, dense, n_classes, batch_size, traced, monkeypatch
 ):
+    _predictions.clear()
+    if not traced:  # the model called on each batch, as for one review
+        monkeypatch.setattr(_predictions, "_function", lambda *a, **k: None)
     if n_classes == 2:
         docs, y = reviews
         X = MultiHotVectorizer().fit_transform(docs)
@@ -31,6 +35,10 @@ def test_predictions_are_keras_predict_bit_for_bit(
     X = X.toarray() if dense else X
     clf = small_network(epochs=2, predict__batch_size=batch_size).fit(X, y)
     size = X.shape[0] if batch_size == -1 else batch_size
+    if traced:  # traced by a call of many batches, reused by one of one
+        _predictions.network_outputs(clf.model_, X, 1)
+        assert len(_predictions._functions) == 1
+        monkeypatch.setattr(_predictions, "CALL_BATCHES", 2)  # calls of 2 batches
     want = clf.model_.predict(X, batch_size=size, verbose=0)
     got = clf.predict_proba(X)
     if n_classes == 2:
@@ -38,16 +46,28 @@ def test_predictions_are_keras_predict_bit_for_bit(
     np.testing.assert_array_equal(got, want)
 
 
-def test_predicting_traces_nothing(reviews, monkeypatch):
+def test_one_function_is_traced_per_network(reviews, monkeypatch):
     from keras.src.backend.tensorflow.trainer import TensorFlowTrainer
 
     docs, y = reviews
     X = MultiHotVectorizer().fit_transform(docs)
-    traced = calls_to(monkeypatch, TensorFlowTrainer, "make_predict_function")
-    clf = small_network(epochs=1).fit(X, y)
-    clf.predict(X)
-    clf.predict_proba(X[:1])
-    assert traced == []
+    _predictions.clear()
+    keras_traced = calls_to(monkeypatch, TensorFlowTrainer, "make_predict_function")
+    ours = calls_to(monkeypatch, _predictions, "_traced")
+    first = small_network(epochs=1, batch_size=16).fit(X, y)
+    first.predict_proba(X[:1])  # one batch: eagerly, nothing traced
+    assert ours == []
+    first.predict_proba(X)
+    # other seeds, other rows: the same network's function, traced once
+    for seed in (1, 2):
+        clf = small_network(epochs=1, batch_size=16, random_state=seed).fit(X, y)
+        assert not np.array_equal(clf.predict_proba(X[3:]), first.predict_proba(X[3:]))
+        clf.predict_proba(X[:1])
+    (function,) = _predictions._functions.values()
+    assert len(ours) == 1 and function.experimental_get_tracing_count() == 1
+    small_network(epochs=1, batch_size=16, units=5).fit(X, y).predict(X)
+    assert len(ours) == 2  # another network, another function
+    assert keras_traced == []
 
 
 def test_prediction_callbacks_keep_keras_predict(reviews):
