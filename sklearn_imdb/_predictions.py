@@ -3,8 +3,8 @@
 Keras' ``Model.predict`` traces a prediction function for every new model
 and starts a ``tf.data`` loop even for one review, and calling the model on
 each batch from Python, as Keras advises for small inputs, costs
-milliseconds of Python a batch. Here each network (its layers and compile
-settings, ``_trainers.network_key``) has one traced function per process
+milliseconds of Python a batch. Here each network (its layers,
+``_trainers.network_key``) has one traced function per process
 that takes the weights as inputs (Keras' ``stateless_call``) and runs every
 batch of a call in one graph: the folds of a search, its refit and any later
 estimator of the same layers reuse it. One batch of rows (one review) with no
@@ -60,7 +60,7 @@ def network_outputs(model, X, batch_size):
     X = canonical_csr(X) if sparse else np.asarray(X, dtype=np.float32)
     if X.shape[0] == 0:
         return np.empty((0, model.outputs[0].shape[-1]), dtype=np.float32)
-    key = network_key(model)
+    key = network_key(model, compiled=False)  # the loss or optimizer: the same
     function = _function(model, (key, sparse), create=X.shape[0] > batch_size)
     if function is None:
         return _predict_eagerly(model, X, batch_size)

@@ -38,13 +38,16 @@ _lock = threading.Lock()
 _free = collections.OrderedDict()  # key -> list of free trainers, oldest first
 
 
-def network_key(model):
+def network_key(model, *, compiled=True):
     """What a trainer must share with ``model``: its layers and compile settings.
 
     Parameters
     ----------
     model : keras.Model
         A compiled model.
+    compiled : bool, default=True
+        Whether the compile settings count (training) or the layers alone
+        (predictions).
 
     Returns
     -------
@@ -60,9 +63,8 @@ def network_key(model):
         if compile_config.get("run_eagerly"):
             return None
         compile_config["optimizer"]["config"].pop("name", None)
-        return json.dumps(
-            _without_seeds([model.get_config(), compile_config]), sort_keys=True
-        )
+        config = [model.get_config(), compile_config if compiled else None]
+        return json.dumps(_without_seeds(config), sort_keys=True)
     except (TypeError, ValueError, KeyError, AttributeError):
         return None
 

@@ -63,11 +63,16 @@ def test_one_function_is_traced_per_network(reviews, monkeypatch):
         clf = small_network(epochs=1, batch_size=16, random_state=seed).fit(X, y)
         assert not np.array_equal(clf.predict_proba(X[3:]), first.predict_proba(X[3:]))
         clf.predict_proba(X[:1])
+    # another loss and optimizer: the same layers, the same function
+    other = small_network(epochs=1, batch_size=16, loss="mse", optimizer="adam")
+    got = other.fit(X, y).predict_proba(X)[:, 1:]
     (function,) = _predictions._functions.values()
     assert len(ours) == 1 and function.experimental_get_tracing_count() == 1
     small_network(epochs=1, batch_size=16, units=5).fit(X, y).predict(X)
     assert len(ours) == 2  # another network, another function
     assert keras_traced == []
+    want = other.model_.predict(X, batch_size=16, verbose=0)
+    np.testing.assert_array_equal(got, want)
 
 
 def test_prediction_callbacks_keep_keras_predict(reviews):
