@@ -18,7 +18,7 @@ MIN_VENV ?= .venv-min
 MIN_STAMP := $(MIN_VENV)/.installed-stamp
 # the tests that say whether we work with scikit-learn, scikeras and Keras
 COMPAT_TESTS := tests/test_sklearn_interop.py tests/test_classifier.py \
-	tests/test_eager_predictions.py
+	tests/test_predictions.py
 
 .PHONY: demo test test-minimum docs lint bench install clean
 
