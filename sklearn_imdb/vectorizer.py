@@ -11,9 +11,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._documents import check_documents, flatten_ids
-from ._ngrams import HASH_SEEDS
-from ._shared_ngrams import ngrams_of
-from ._vocabulary import chunks, count_checked, count_matrix, key_index, top_terms
+from ._text_vocabulary import count_text, fit_text
+from ._vocabulary import count_matrix
 from .parallel import available_threads
 
 __all__ = ["MultiHotVectorizer"]
@@ -173,7 +172,12 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
             self.n_features_out_ = n
             counts = count_matrix(rows, ids, len(docs), n)
         else:
-            counts = self._fit_text(docs)
+            seed, self._table, names, counts = fit_text(
+                docs, self.ngram_range, self.num_words, self._map
+            )
+            self.hash_seed_ = seed
+            self.vocabulary_ = dict(zip(names, range(len(names))))
+            self.n_features_out_ = len(names)
         self.idf_ = None
         if self.output == "tfidf":
             df = np.bincount(counts.indices, minlength=self.n_features_out_)
@@ -181,49 +185,6 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
             # kept as idf_ itself, which is what a model file stores
             self.idf_ = np.log((1 + len(docs)) / (1 + df)) + 1.0
         return self._finish(counts)
-
-    def _fit_text(self, docs):
-        """Learn the vocabulary of text documents; their count matrix.
-
-        Each kept term's occurrences are checked against a second,
-        independent key: if two distinct terms shared a key, the fit is done
-        again with the next seed rather than merge them into one column.
-        """
-        parts = chunks(docs)
-        for seed in HASH_SEEDS:
-            grams = self._map(
-                lambda chunk: ngrams_of(
-                    chunk,
-                    self.ngram_range,
-                    keep_text=True,
-                    seed=seed,
-                    check=True,
-                    map_chunks=self._map,
-                ),
-                parts,
-            )
-            if not any(g.keys.size for g in grams):
-                raise ValueError("Empty vocabulary: the documents contain no words.")
-            names, keys, check_keys = top_terms(grams, self.num_words)
-            table = key_index(keys)
-            counted = self._map(
-                lambda part: count_checked(table, check_keys, *part),
-                list(zip(grams, map(len, parts))),
-            )
-            clash = next((c for _, c in counted if c is not None), None)
-            if clash is None:
-                break
-        else:
-            raise ValueError(
-                f"Hash collision: the distinct terms {clash[0]!r} and "
-                f"{names[clash[1]]!r} get one key under every seed; please "
-                "report this corpus."
-            )
-        self.hash_seed_ = seed
-        self._table = table
-        self.vocabulary_ = dict(zip(names, range(len(names))))
-        self.n_features_out_ = len(names)
-        return sp.vstack([part for part, _ in counted], format="csr")
 
     def transform(self, raw_documents):
         """Encode documents with the fitted vocabulary.
@@ -245,7 +206,9 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
             ids, rows = flatten_ids(docs)
             counts = count_matrix(rows, ids, len(docs), self.n_features_out_)
         else:
-            counts = sp.vstack(self._map(self._count_chunk, chunks(docs)), format="csr")
+            counts = count_text(
+                docs, self.ngram_range, self.hash_seed_, self._table, self._map
+            )
         return self._finish(counts)
 
     def inverse_transform(self, X):
@@ -324,14 +287,6 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
             return [func(item) for item in items]
         with ThreadPoolExecutor(min(n_threads, len(items))) as pool:
             return list(pool.map(func, items))
-
-    def _count_chunk(self, docs):
-        """Count matrix of one chunk of documents over the vocabulary."""
-        grams = ngrams_of(
-            docs, self.ngram_range, seed=self.hash_seed_, map_chunks=self._map
-        )
-        cols = self._table.get_indexer(grams.keys)
-        return count_matrix(grams.docs, cols, len(docs), self.n_features_out_)
 
     def _n_threads(self):
         # parallel.available_threads honours a joblib or Dask worker's share
