@@ -53,6 +53,15 @@ def test_batches_hold_each_epochs_rows_in_order(sparse, orders):
     )
 
 
+@pytest.mark.parametrize("reused", [False, True])
+def test_batches_start_no_autotuning_thread(features, reused):
+    # tf.data's autotuning thread made the end of every fit wait for it
+    X, y = features
+    with reusing_batches(max_bytes=2**30 if reused else 0):
+        data = batches(X, y, batch_size=64, orders=epoch_orders(len(y), 2, True, 0))
+    assert data.options().autotune.enabled is False
+
+
 def assert_same_weights(a, b):
     for left, right in zip(a.model_.get_weights(), b.model_.get_weights(), strict=True):
         np.testing.assert_array_equal(left, right)
