@@ -75,6 +75,24 @@ def test_one_function_is_traced_per_network(reviews, monkeypatch):
     np.testing.assert_array_equal(got, want)
 
 
+def test_a_models_layers_are_keyed_once_until_its_trainable_weights_change(
+    reviews, monkeypatch
+):
+    docs, y = reviews
+    X = MultiHotVectorizer().fit_transform(docs)
+    _predictions.clear()
+    keyed = calls_to(monkeypatch, _predictions, "network_key")
+    clf = small_network(epochs=1, batch_size=16, hidden_layers=2).fit(X, y)
+    for rows in (X[:1], X, X[:1], X):
+        clf.predict_proba(rows)
+    assert len(keyed) == 1
+    # a frozen layer's weights move out of the trainable ones the function takes
+    clf.model_.get_layer("hidden_2").trainable = False
+    got = clf.predict_proba(X)[:, 1:]
+    assert len(keyed) == 2 and len(_predictions._functions) == 2
+    np.testing.assert_array_equal(got, clf.model_.predict(X, batch_size=16, verbose=0))
+
+
 def test_prediction_callbacks_keep_keras_predict(reviews):
     docs, y = reviews
     X = MultiHotVectorizer().fit_transform(docs)
