@@ -20,12 +20,12 @@ MIN_STAMP := $(MIN_VENV)/.installed-stamp
 COMPAT_TESTS := tests/test_sklearn_interop.py tests/test_classifier.py \
 	tests/test_predictions.py
 
-.PHONY: demo test test-minimum docs lint bench install clean
+.PHONY: demo test test-minimum docs lint bench install install-minimum versions clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test,dask,docs,parquet]"
+	$(PY) -m pip install -qq --upgrade pip
+	$(PY) -m pip install -qq -e ".[test,dask,docs,parquet]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -39,10 +39,19 @@ test: $(STAMP)
 # the same tests with every dependency at the oldest release we declare
 $(MIN_STAMP): pyproject.toml ci/minimum-versions.txt
 	test -x $(MIN_VENV)/bin/python || $(PYTHON) -m venv $(MIN_VENV)
-	$(MIN_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(MIN_VENV)/bin/python -m pip install --quiet \
+	$(MIN_VENV)/bin/python -m pip install -qq --upgrade pip
+	$(MIN_VENV)/bin/python -m pip install -qq \
 		--constraint ci/minimum-versions.txt -e ".[test]"
 	touch $(MIN_STAMP)
+
+install-minimum: $(MIN_STAMP)
+
+# what pip resolved in both virtualenvs: a failure on a new release reads
+# from the log alone
+versions: $(STAMP) $(MIN_STAMP)
+	@echo "== $(VENV): the newest releases"; $(PY) -m pip freeze --exclude-editable
+	@echo "== $(MIN_VENV): the oldest releases we declare"
+	@$(MIN_VENV)/bin/python -m pip freeze --exclude-editable
 
 test-minimum: $(MIN_STAMP)
 	$(MIN_VENV)/bin/python -c "import sklearn, keras, tensorflow; \
@@ -54,6 +63,7 @@ test-minimum: $(MIN_STAMP)
 # on a sample of SKLEARN_IMDB_EXAMPLE_LIMIT reviews (docs/conf.py)
 docs: $(STAMP)
 	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	@echo "The documentation site: $(CURDIR)/docs/_build/html/index.html"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check sklearn_imdb tests examples benchmarks

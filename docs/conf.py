@@ -73,4 +73,6 @@ sphinx_gallery_conf = {
     "reset_modules": ("matplotlib",),
     "show_memory": False,
     "plot_gallery": "True",
+    # no sg_execution_times.rst: its times changed a tracked file every build
+    "write_computation_times": False,
 }

@@ -10,7 +10,7 @@ batch of a call in one graph: the folds of a search, its refit and any later
 estimator of the same layers reuse it. One batch of rows (one review) with no
 function traced yet calls the model eagerly instead, as tracing would cost
 more than it saves. Either way the numbers are those of ``predict`` with the
-same batch size, bit for bit (``tests/test_predictions.py``). A fold's
+same batch size to float32 rounding (``tests/test_predictions.py``). A fold's
 8,333 reviews took 0.04-0.09 s against 0.09-0.22 s called batch by batch
 (1 to 3 hidden layers of 16 to 64 units, ad hoc); a trace took 0.1-0.2 s.
 A user's prediction callbacks, a progress bar (``verbose``) or

@@ -13,8 +13,9 @@ dropout layers' seed states and the optimizer's variables), trains the
 trainer and copies its state back, each copy one graph call (predictions
 have their own traced function per network: see ``_predictions``). Every
 number is computed by Keras' own training step from the same state, so the
-results are bit for bit those of training the model itself
-(``tests/test_trainers.py``); only the loop around the steps is ours
+results are those of training the model itself to float32 rounding
+(``tests/test_trainers.py``; bit for bit where both graphs get the same
+kernels); only the loop around the steps is ours
 (``_epoch_function``). The estimator's model never enters the cache, so a
 user holding ``clf.model_`` never sees it change.
 """

@@ -41,6 +41,9 @@ def check_target(X, y, name):
         y = column_or_1d(y, warn=True)
     if y.dtype.kind == "f" and np.isnan(y).any():
         raise ValueError("y contains NaN: every sample needs a class label.")
+    if y.dtype.kind == "f" and np.isinf(y).any():
+        # checked here: type_of_target would cast the infinity to an integer
+        raise ValueError("y contains infinity: every sample needs a class label.")
     if y.dtype.kind == "O" and any(v is None or v != v for v in y.ravel()):
         raise ValueError("y contains None or NaN: every sample needs a class label.")
     kind = type_of_target(y)

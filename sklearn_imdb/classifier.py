@@ -112,11 +112,11 @@ class DenseNetworkClassifier(TracedCopies, Predictions, FixedKerasClassifier):
     Notes
     -----
     Fits run on a traced copy of ``model_`` kept from an earlier fit of the
-    same network in the process (bit for bit the same weights; see the user
-    guide's "Speed"); callbacks of yours turn it off. Predictions run
+    same network in the process (the same weights to float32 rounding; see
+    the user guide's "Speed"); callbacks of yours turn it off. Predictions run
     through one traced function per network, shared by every estimator of
-    it, or call ``model_`` directly for one batch (the numbers of Keras'
-    ``predict``, bit for bit); ``verbose`` or prediction callbacks keep
+    it, or call ``model_`` directly for one batch (Keras' ``predict``'s
+    numbers to float32 rounding); ``verbose`` or prediction callbacks keep
     Keras' ``predict``.
 
     Examples

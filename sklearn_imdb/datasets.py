@@ -10,6 +10,7 @@ fraction of a second.
 import json
 import logging
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -279,19 +280,36 @@ def _locate_source(home, download_if_missing, n_retries, delay):
         ARCHIVE_SIZE / 1e6,
         home,
     )
-    try:
-        path = fetch_file(
-            ARCHIVE.url,
-            folder=home,
-            local_filename=ARCHIVE.filename,
-            sha256=ARCHIVE.checksum,
-            n_retries=n_retries,
-            delay=delay,
-        )
-    except OSError as exc:
-        raise OSError(
-            f"Could not download the IMDB dataset from {ARCHIVE.url}: {exc}. "
-            f"Without internet access, set {ARCHIVE_ENV} to a local copy."
-        ) from exc
+    # fetch_file warns before each retry: logged instead, so that an offline
+    # first run shows our one message on what to do, not a warning before it
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            path = fetch_file(
+                ARCHIVE.url,
+                folder=home,
+                local_filename=ARCHIVE.filename,
+                sha256=ARCHIVE.checksum,
+                n_retries=n_retries,
+                delay=delay,
+            )
+        except OSError as exc:
+            raise OSError(
+                f"Could not download the IMDB dataset from {ARCHIVE.url}: {exc}. "
+                f"Without internet access, set {ARCHIVE_ENV} to a local copy."
+            ) from exc
+        finally:
+            _log_retries(caught)
     logger.info("Downloaded and verified %s", path)
     return Path(path), True
+
+
+def _log_retries(caught):
+    """Log ``fetch_file``'s retry warnings; warn the others again as they were."""
+    for warning in caught:
+        if str(warning.message).startswith("Retry downloading"):
+            logger.info("%s", warning.message)
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )

@@ -12,7 +12,7 @@ kernel for that product switches to a slower path from 32 columns of the
 dense operand on (``kNumVectorize`` in its ``sparse_tensor_dense_matmul_op.cc``),
 so wider kernels are multiplied in slices of 16 columns: 2.4 ms against
 18.1 ms in one product for 32 units, 4.7 against 28.0 for 64, the same
-numbers bit for bit (all measured by ``benchmarks/profile_fit.py``).
+numbers to float32 rounding (all measured by ``benchmarks/profile_fit.py``).
 """
 
 import functools

@@ -115,6 +115,44 @@ def calls_to(monkeypatch, owner, name):
     return calls
 
 
+#: float32's spacing at 1.0 (2**-23): one rounding step of a probability
+EPS32 = float(np.finfo(np.float32).eps)
+#: rounding steps two paths' predictions may differ by. Two TensorFlow graphs
+#: (or NumPy and TensorFlow) sum the same products in other orders, as oneDNN
+#: picks kernels by instruction set, thread count and release: seen up to 3
+#: steps (8.9e-8 at 0.2, AVX-512 Xeon, TensorFlow 2.21). A weight moved by
+#: 1e-3 or a batch dropped moves them by 1e-5 or more: still caught
+#: (test_predictions.py shows both).
+PREDICTION_STEPS = 16
+#: the same after training: each of a test fit's ~100 optimizer steps may
+#: round once more; a batch skipped moves the weights by ~1e-3 (the learning
+#: rate), 500 times this bound at 1.0
+TRAINING_STEPS = 16 * PREDICTION_STEPS
+
+
+def assert_float32_close(got, want, *, steps=PREDICTION_STEPS):
+    """Assert two numerical paths agree to float32 rounding, and decide alike.
+
+    ``got`` and ``want`` may differ by ``steps`` float32 steps of their own
+    size (``rtol``) plus ``steps`` steps at 1.0 (``atol``: a probability near
+    0 comes from a logit rounded at the logit's size, not the probability's).
+    Rows of class scores (two columns or more, or one sigmoid column) must
+    also pick the same class wherever the two best are further apart than the
+    tolerance: equal decisions, not only close numbers.
+    """
+    got, want = np.asarray(got), np.asarray(want)
+    tolerance = steps * EPS32
+    np.testing.assert_allclose(got, want, rtol=tolerance, atol=tolerance)
+    if got.ndim == 2:
+        if got.shape[1] == 1:
+            got, want = np.hstack([1 - got, got]), np.hstack([1 - want, want])
+        best_two = np.sort(want, axis=1)[:, -2:]
+        clear = best_two[:, 1] - best_two[:, 0] > 4 * tolerance
+        np.testing.assert_array_equal(
+            got.argmax(axis=1)[clear], want.argmax(axis=1)[clear]
+        )
+
+
 def small_network(**params):
     """A DenseNetworkClassifier that learns the small corpora in seconds."""
     from sklearn_imdb import DenseNetworkClassifier

@@ -255,6 +255,7 @@ def test_bad_hyperparameters_fail_before_training(features, params, match):
     [
         (np.zeros(240), "only one class"),
         (np.r_[np.full(239, 1.0), np.nan], "NaN"),
+        (np.r_[np.zeros(120), np.full(119, 1.0), np.inf], "infinity"),
         (np.r_[np.zeros(120), np.ones(119)], "inconsistent numbers of samples"),
         (np.linspace(0, 1, 240), "Unknown label type"),
         (None, "requires y"),

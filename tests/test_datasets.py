@@ -2,6 +2,7 @@ import hashlib
 import http.server
 import tarfile
 import threading
+import warnings
 
 import numpy as np
 import pytest
@@ -270,14 +271,19 @@ def test_download_with_good_checksum(server, data_home, caplog):
 
 
 @pytest.mark.parametrize("case", ["wrong checksum", "closed mid-file"])
-def test_failed_download_caches_nothing(case, server, data_home):
+def test_failed_download_caches_nothing(case, server, data_home, caplog):
     if case == "wrong checksum":
         server(checksum="0" * 64)
     else:
         server(truncate=True)
-    with pytest.raises(OSError, match="Could not download"):
-        fetch_imdb(data_home=data_home, n_retries=1, delay=0)
+    # the retries are logged: the one thing the user sees is what to do
+    with warnings.catch_warnings(), caplog.at_level("INFO"):
+        warnings.simplefilter("error")
+        with pytest.raises(OSError, match=f"Could not download.*set {ARCHIVE_ENV}"):
+            fetch_imdb(data_home=data_home, n_retries=1, delay=0)
     assert list((data_home / "imdb").iterdir()) == []
+    if case == "closed mid-file":
+        assert "Retry downloading" in caplog.text
 
 
 # -- the real dataset ---------------------------------------------------------

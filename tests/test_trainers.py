@@ -1,4 +1,9 @@
-"""The traced trainers kept between fits: same numbers, nothing shared with the user."""
+"""The traced trainers kept between fits: Keras' numbers, nothing shared with the user.
+
+A trainer runs Keras' own training step in a loop of ours: another graph
+than Keras' ``fit``, so its weights and history agree with Keras' to float32
+rounding (``assert_float32_close``), not bit for bit on every machine.
+"""
 
 import threading
 
@@ -11,7 +16,7 @@ import tensorflow as tf
 from sklearn_imdb import MultiHotVectorizer, _trainers
 from sklearn_imdb.network import build_network
 
-from .conftest import calls_to, small_network
+from .conftest import TRAINING_STEPS, assert_float32_close, calls_to, small_network
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +39,11 @@ def uncached(**params):
 
 def assert_same_fit(a, b, X):
     for left, right in zip(a.model_.get_weights(), b.model_.get_weights(), strict=True):
-        np.testing.assert_array_equal(left, right)
-    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
-    assert a.history_ == b.history_
+        assert_float32_close(left, right, steps=TRAINING_STEPS)
+    assert_float32_close(a.predict_proba(X), b.predict_proba(X), steps=TRAINING_STEPS)
+    assert a.history_.keys() == b.history_.keys()
+    for key, values in a.history_.items():
+        assert_float32_close(values, b.history_[key], steps=TRAINING_STEPS)
 
 
 @pytest.mark.parametrize(
@@ -47,7 +54,7 @@ def assert_same_fit(a, b, X):
         {"optimizer": "adagrad", "validation_split": 0.2, "class_weight": "balanced"},
     ],
 )
-def test_a_cached_trainer_fits_bit_for_bit_as_the_model_itself(features, params):
+def test_a_cached_trainer_fits_as_the_model_itself(features, params):
     X, y = features
     first = small_network(**params).fit(X, y)  # traces a trainer
     again = small_network(**params).fit(X, y)  # reuses it
@@ -237,3 +244,15 @@ def test_pipeline_search_results_do_not_depend_on_the_cache(reviews):
     cached, plain = search(True), search(False)
     for key in ("split0_test_score", "split1_test_score", "mean_test_score"):
         np.testing.assert_array_equal(cached[key], plain[key])
+
+
+def test_the_tolerance_catches_one_optimizer_step_more(features):
+    X, y = features
+    cached = small_network().fit(X, y)
+    plain = uncached().fit(X, y)
+    assert_same_fit(cached, plain, X)
+    coo = X[:32].tocoo()
+    batch = tf.SparseTensor(np.c_[coo.row, coo.col], coo.data, coo.shape)
+    plain.model_.train_on_batch(tf.sparse.reorder(batch), y[:32, None] * 1.0)
+    with pytest.raises(AssertionError):
+        assert_same_fit(cached, plain, X)
