@@ -17,10 +17,10 @@ export TF_CPP_MIN_LOG_LEVEL ?= 3
 MIN_VENV ?= .venv-min
 MIN_STAMP := $(MIN_VENV)/.installed-stamp
 # the tests that say whether we work with scikit-learn, scikeras and Keras
-COMPAT_TESTS := tests/test_sklearn_interop.py tests/test_classifier.py \
-	tests/test_predictions.py
+COMPAT_TESTS := tests/test_sklearn_interop.py tests/network/test_classifier.py \
+	tests/network/test_predictions.py
 
-.PHONY: demo test test-minimum docs lint bench install install-minimum versions clean
+.PHONY: demo test test-fast test-minimum docs lint bench install install-minimum versions clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# contributors' inner loop: no real data, no slow tests (marked in conftest.py)
+test-fast: $(STAMP)
+	SKLEARN_IMDB_ARCHIVE= $(PY) -m pytest -m "not slow" -x -q
 
 # the same tests with every dependency at the oldest release we declare
 $(MIN_STAMP): pyproject.toml ci/minimum-versions.txt

@@ -124,3 +124,33 @@ def package_at(ref):
                 ["git", "-C", root, "worktree", "remove", "--force", tree],
                 check=True,
             )
+
+
+#: where the package kept these before its sub-packages (0.2), so that a
+#: benchmark run with an older revision first on ``PYTHONPATH`` (``--before``)
+#: finds them
+_BEFORE_SUB_PACKAGES = {
+    "available_pipelines": "pipelines",
+    "classification_scores": "scoring",
+    "import_keras": "_keras",
+    "load_splits": "splits",
+    "named_pipeline": "pipelines",
+    "tune": "model_selection",
+}
+
+
+def api(name):
+    """``sklearn_imdb``'s function ``name``, from this layout or the one before."""
+    import importlib
+
+    import sklearn_imdb
+
+    if name == "import_keras":
+        try:
+            return importlib.import_module("sklearn_imdb.utils._keras").import_keras
+        except ImportError:
+            pass
+    elif hasattr(sklearn_imdb, name):
+        return getattr(sklearn_imdb, name)
+    module = importlib.import_module(f"sklearn_imdb.{_BEFORE_SUB_PACKAGES[name]}")
+    return getattr(module, name)

@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _measure import machine  # noqa: E402
+from _measure import api, machine  # noqa: E402
 
 # published IMDB test accuracies without pre-trained models or unlabelled data
 ANCHORS = [
@@ -71,9 +71,9 @@ def seeded(pipe, seed):
 
 def evaluate(name, seeds, X_train, y_train, test_sets):
     """One row per seed: fit and predict seconds and every score."""
-    from sklearn_imdb.pipelines import named_pipeline
-    from sklearn_imdb.scoring import classification_scores
-
+    classification_scores, named_pipeline = map(
+        api, ("classification_scores", "named_pipeline")
+    )
     base, params = EARLIER.get(name, (name, {}))
     rows = []
     for seed in seeds:
@@ -99,9 +99,9 @@ def evaluate(name, seeds, X_train, y_train, test_sets):
 
 
 def run(models=None, seeds=(0, 1, 2)):
-    from sklearn_imdb.pipelines import available_pipelines, named_pipeline
-    from sklearn_imdb.splits import load_splits
-
+    available_pipelines, load_splits, named_pipeline = map(
+        api, ("available_pipelines", "load_splits", "named_pipeline")
+    )
     models = models or [*available_pipelines(), *EARLIER]
     for name in models:  # before any fit: --models splits names on commas
         if name not in EARLIER:

@@ -70,7 +70,7 @@ def seed_pipeline(train, y_train, test, y_test, scenario):
 
 
 def notebook_recipe(train_data, train_labels, test_data, test_labels, scenario):
-    from sklearn_imdb._keras import import_keras
+    from sklearn_imdb.utils._keras import import_keras
 
     keras = import_keras()
     from keras import layers

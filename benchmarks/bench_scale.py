@@ -3,7 +3,7 @@
 The corpus is IMDB's 50,000 distinct labelled reviews (train and test
 together, shuffled with seed 0); the pipeline is fitted on the first 12,500,
 25,000 and 50,000 of them, and a model fitted once predicts them in batches
-of 10,000 (``sklearn_imdb.batching``). Each measurement runs in a fresh
+of 10,000 (``sklearn_imdb.iter_predictions``). Each measurement runs in a fresh
 process; its peak memory is that process's own (``VmHWM``). The fixed cost of
 a fit (importing TensorFlow, building and tracing the network) is measured
 apart, as a fit on 200 reviews, and the per-review cost is the slope between
@@ -40,7 +40,7 @@ def _first(n):
 
 
 def fit(docs, y):
-    from sklearn_imdb.pipelines import named_pipeline
+    from sklearn_imdb import named_pipeline
 
     named_pipeline("seed-net").fit(docs, y)
     return len(docs)
@@ -50,13 +50,13 @@ fit.prepare = _first
 
 
 def _reviews(n, model_path):
-    from sklearn_imdb.persistence import load_model
+    from sklearn_imdb import load_model
 
     return load_model(model_path), _first(n)[0]
 
 
 def predict(pipe, reviews):
-    from sklearn_imdb.batching import iter_predictions
+    from sklearn_imdb import iter_predictions
 
     return sum(len(p) for p in iter_predictions(pipe, iter(reviews), batch_size=10000))
 
@@ -65,9 +65,7 @@ predict.prepare = _reviews
 
 
 def run(sizes):
-    from sklearn_imdb import MultiHotVectorizer
-    from sklearn_imdb.persistence import save_model
-    from sklearn_imdb.pipelines import named_pipeline
+    from sklearn_imdb import MultiHotVectorizer, named_pipeline, save_model
 
     docs, y = corpus()
     fixed = measure(fit, 200)

@@ -2,7 +2,7 @@
 
 In one run: scikit-learn's ``GridSearchCV`` on the seed pipeline as a user
 would write it (n_jobs=1, and n_jobs=2 with joblib's loky processes), then
-``sklearn_imdb.model_selection.tune`` on the same grid, folds and seeds (loky
+``sklearn_imdb.tune`` on the same grid, folds and seeds (loky
 with 2 workers, and a local Dask cluster of 2 workers). Each search refits the
 best candidate, and runs in a fresh process, so that none finds networks
 traced or workers started by another; the clock starts after the process has
@@ -29,7 +29,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _measure import machine, package_at  # noqa: E402
+from _measure import api, machine, package_at  # noqa: E402
 
 EIGHT = {
     "clf__hidden_layers": [1, 2],
@@ -41,10 +41,8 @@ EIGHT = {
 def plain(grid, cv, n_jobs, X, y):
     from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
-    from sklearn_imdb.pipelines import named_pipeline
-
     search = GridSearchCV(
-        named_pipeline("seed-net"),
+        api("named_pipeline")("seed-net"),
         grid,
         cv=StratifiedKFold(cv, shuffle=True, random_state=0),
         scoring="accuracy",
@@ -54,9 +52,9 @@ def plain(grid, cv, n_jobs, X, y):
 
 
 def ours(grid, cv, n_jobs, X, y, backend):
-    from sklearn_imdb.model_selection import tune
-
-    return tune(grid, cv=cv, n_jobs=n_jobs, backend=backend, splits=(X, y, None, None))
+    return api("tune")(
+        grid, cv=cv, n_jobs=n_jobs, backend=backend, splits=(X, y, None, None)
+    )
 
 
 CONFIGS = [
@@ -111,16 +109,14 @@ def before(ref, grid, cv):
 
 def run(index, grid, cv):
     """Search ``CONFIGS[index]`` here; TensorFlow imported before the clock starts."""
-    from sklearn_imdb._keras import import_keras
     from sklearn_imdb.model_selection import GRIDS
-    from sklearn_imdb.splits import load_splits
 
-    import_keras()
+    api("import_keras")()
     grid = EIGHT if grid == "eight" else GRIDS[grid]
     import sklearn_imdb
 
     print(f"  package: {sklearn_imdb.__file__}", file=sys.stderr, flush=True)
-    X, y, _, _ = load_splits()
+    X, y, _, _ = api("load_splits")()
     start = time.perf_counter()
     search = CONFIGS[index][1](grid, cv, X, y)
     seconds = time.perf_counter() - start

@@ -43,7 +43,7 @@ def count_vectorizer(train, test):
 
 
 def text_vectorization(train, test):
-    from sklearn_imdb._keras import import_keras
+    from sklearn_imdb.utils._keras import import_keras
 
     keras = import_keras()
     layer = keras.layers.TextVectorization(

@@ -49,7 +49,7 @@ def profile(repeat):
     import keras
 
     from sklearn_imdb import DenseNetworkClassifier, MultiHotVectorizer
-    from sklearn_imdb._batches import reusing_batches
+    from sklearn_imdb.network._batches import reusing_batches
 
     X, y, X_val, y_val = _fold()
     rows = []
@@ -112,8 +112,8 @@ def _floors(A, y):
     import keras
     import tensorflow as tf
 
-    from sklearn_imdb._batches import batches, epoch_orders, reusing_batches
-    from sklearn_imdb.network import _sparse_dense_class
+    from sklearn_imdb.network._architecture import _sparse_dense_class
+    from sklearn_imdb.network._batches import batches, epoch_orders, reusing_batches
 
     orders = epoch_orders(A.shape[0], 4, True, 0)
     target = y.astype(np.float32)[:, None]

@@ -97,7 +97,7 @@ def compare_splits(X, y, movie, models=("nb-logreg", "nb-net")):
     from bench_accuracy import first_words
     from sklearn.model_selection import StratifiedShuffleSplit
 
-    from sklearn_imdb.pipelines import named_pipeline
+    from sklearn_imdb import named_pipeline
 
     random = StratifiedShuffleSplit(n_splits=1, test_size=0.2, random_state=0)
     splits = {
@@ -157,7 +157,7 @@ def compare_short(X, y, movie, models=("nb-logreg", "nb-net")):
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    from sklearn_imdb.pipelines import named_pipeline
+    from sklearn_imdb import named_pipeline
 
     train, held_out = folds(NETWORK, X, y, movie)[0]
     X_train, y_train = [X[i] for i in train], y[train]
@@ -225,7 +225,7 @@ def select(name, X, y, movie):
     """The fitted search of one pipeline."""
     from sklearn.model_selection import GridSearchCV
 
-    from sklearn_imdb.pipelines import named_pipeline
+    from sklearn_imdb import named_pipeline
 
     kind, grid = GRIDS[name]
     pipe = named_pipeline(name)
@@ -246,7 +246,7 @@ def _accuracy_on_openings(estimator, X, y):
 
 
 def report(name, search):
-    from sklearn_imdb.pipelines import named_pipeline
+    from sklearn_imdb import named_pipeline
 
     kind, grid = GRIDS[name]
     # a list of grids: a column for each parameter, the default where a grid

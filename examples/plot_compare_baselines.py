@@ -12,10 +12,13 @@ many reviews per split (the documentation build does).
 
 import os
 
-from sklearn_imdb.model_selection import compare
-from sklearn_imdb.pipelines import available_pipelines, describe_pipeline
-from sklearn_imdb.plotting import plot_comparison
-from sklearn_imdb.reports import table_markdown
+from sklearn_imdb import (
+    available_pipelines,
+    compare,
+    describe_pipeline,
+    plot_comparison,
+)
+from sklearn_imdb.model_selection import table_markdown
 
 LIMIT = int(os.environ.get("SKLEARN_IMDB_EXAMPLE_LIMIT", 0)) or None
 

@@ -16,8 +16,7 @@ import os
 
 import pandas as pd
 
-from sklearn_imdb.model_selection import tune
-from sklearn_imdb.plotting import plot_search
+from sklearn_imdb import plot_search, tune
 
 LIMIT = int(os.environ.get("SKLEARN_IMDB_EXAMPLE_LIMIT", 0)) or None
 

@@ -18,9 +18,13 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
 
-from sklearn_imdb import DenseNetworkClassifier, MultiHotVectorizer, plot_history
+from sklearn_imdb import (
+    DenseNetworkClassifier,
+    MultiHotVectorizer,
+    named_pipeline,
+    plot_history,
+)
 from sklearn_imdb.datasets import describe, fetch_imdb
-from sklearn_imdb.pipelines import named_pipeline
 
 LIMIT = int(os.environ.get("SKLEARN_IMDB_EXAMPLE_LIMIT", 0)) or None
 OUT = Path(os.environ.get("SKLEARN_IMDB_DEMO_OUT", "out/demo"))

@@ -13,7 +13,7 @@ import scipy.sparse as sp
 from sklearn.utils import Bunch
 from sklearn.utils.validation import check_is_fitted
 
-from .tokenizer import word_spans
+from .text._tokenizer import word_spans
 
 __all__ = ["explain", "explanation_html", "top_features"]
 

@@ -69,7 +69,7 @@ def _history_of(obj):
 
 
 def plot_comparison(table, *, path=None, title=None):
-    """Bar chart of a :func:`~sklearn_imdb.model_selection.compare` table.
+    """Bar chart of a :func:`~sklearn_imdb.compare` table.
 
     Parameters
     ----------
@@ -243,7 +243,7 @@ def _save(fig, path):
     """Save ``fig`` atomically, in the format of the file name's suffix."""
     from pathlib import Path
 
-    from ._files import atomic_write
+    from .utils._files import atomic_write
 
     with atomic_write(path) as f:
         fig.savefig(f, format=Path(path).suffix.lstrip(".") or "png", dpi=100)

@@ -103,6 +103,16 @@ def reviews():
     return make_reviews()
 
 
+def vectorize_sequences(sequences, dimension):
+    """The notebook's loop, verbatim but for the dense float64 array."""
+    results = np.zeros((len(sequences), dimension))
+    for i, sequence in enumerate(sequences):
+        for j in sequence:
+            if j < dimension:
+                results[i, j] = 1.0
+    return results
+
+
 def calls_to(monkeypatch, owner, name):
     """The list of the calls made to ``owner.name`` from now on (their arguments)."""
     calls, original = [], getattr(owner, name)
@@ -161,6 +171,17 @@ def small_network(**params):
         epochs=10, batch_size=32, random_state=0, optimizer__learning_rate=0.01
     )
     return DenseNetworkClassifier(**{**defaults, **params})
+
+
+#: test modules whose every test starts processes or runs scikit-learn's
+#: whole estimator checks: left out of make test-fast
+SLOW_MODULES = {"test_common.py", "test_reliability.py", "test_layout.py"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from sklearn_imdb import explain, tokenize, top_features
-from sklearn_imdb.pipelines import named_pipeline
+from sklearn_imdb import explain, named_pipeline, tokenize, top_features
 
 from .conftest import make_reviews
 

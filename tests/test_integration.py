@@ -3,10 +3,9 @@
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from sklearn_imdb import MultiHotVectorizer, explain, tokenize
-from sklearn_imdb.pipelines import named_pipeline
+from sklearn_imdb import MultiHotVectorizer, explain, named_pipeline, tokenize
 
-from .test_vectorizer import vectorize_sequences
+from .conftest import vectorize_sequences
 
 
 def test_vectorizer_on_real_reviews(imdb):

@@ -12,9 +12,8 @@ import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
 
-from sklearn_imdb.batching import iter_predictions, predict_in_batches
-from sklearn_imdb.datasets import CACHE_NAME
-from sklearn_imdb.pipelines import named_pipeline
+from sklearn_imdb import iter_predictions, named_pipeline, predict_in_batches
+from sklearn_imdb.datasets._imdb import CACHE_NAME
 
 from .conftest import synthetic_reviews
 
@@ -178,7 +177,7 @@ _CHILD_FIT = """
 import sys, numpy as np
 sys.path.insert(0, {root!r})
 from tests.conftest import synthetic_reviews
-from sklearn_imdb.pipelines import named_pipeline
+from sklearn_imdb import named_pipeline
 rows = synthetic_reviews(40, "train")
 docs, y = [r[4] for r in rows], np.array([r[1] == "pos" for r in rows], int)
 pipe = named_pipeline("seed-net", clf__epochs=3, clf__dropout=0.2,
@@ -206,7 +205,7 @@ def test_same_seed_same_results_across_processes(tmp_path):
 def test_workers_of_an_earlier_search_without_limits_are_replaced():
     # a user's own loky search first: its workers' TensorFlow runs unlimited,
     # and loky would reuse them for ours
-    from sklearn_imdb.parallel import available_threads, threads_per_worker
+    from sklearn_imdb.utils.parallel import available_threads, threads_per_worker
 
     joblib.Parallel(n_jobs=2)(joblib.delayed(_threads_in_worker)() for _ in range(2))
     with threads_per_worker(2):
@@ -219,7 +218,7 @@ def test_workers_of_an_earlier_search_without_limits_are_replaced():
 
 def _threads_in_worker():
     from sklearn_imdb import MultiHotVectorizer
-    from sklearn_imdb._keras import import_keras
+    from sklearn_imdb.utils._keras import import_keras
 
     import_keras()
     import tensorflow as tf
@@ -232,7 +231,7 @@ def _threads_in_worker():
 
 @pytest.mark.parametrize("n_cores", [None, 4])
 def test_parallel_workers_share_the_cores(monkeypatch, n_cores):
-    from sklearn_imdb.parallel import available_threads, threads_per_worker
+    from sklearn_imdb.utils.parallel import available_threads, threads_per_worker
 
     if n_cores is not None:  # as on a 4-core machine
         monkeypatch.setattr(joblib, "cpu_count", lambda *a, **k: n_cores)
@@ -251,7 +250,7 @@ def test_parallel_workers_share_the_cores(monkeypatch, n_cores):
 _SHARE_OPS = """
 import joblib
 joblib.cpu_count = lambda *args, **kwargs: 4  # as on a 4-core machine
-from sklearn_imdb.parallel import share_tensorflow_ops
+from sklearn_imdb import share_tensorflow_ops
 import tensorflow as tf
 first = share_tensorflow_ops(2)
 threads = tf.config.threading.get_intra_op_parallelism_threads()

@@ -1,0 +1,10 @@
+"""The ``sklearn-imdb`` command: a thin layer that parses, calls the API and prints.
+
+:func:`main` runs it. Private modules: the argument parser (``_parser``),
+the commands (``_commands``), where their data comes from (``_data``) and
+how ``predict`` prints its rows (``_rows``).
+"""
+
+from ._commands import main
+
+__all__ = ["main"]

@@ -1,0 +1,262 @@
+"""The command line's arguments: the parser and the types of its values.
+
+A value that does not parse (a bad number, an unknown name) is an argparse
+error: one line and exit status 2.
+"""
+
+import argparse
+import json
+from pathlib import Path
+
+__all__ = ["build_parser"]
+
+
+def build_parser(functions, version):
+    """The argument parser; ``functions`` maps each command to its function."""
+    from ..model_selection._experiments import GRIDS
+    from ..model_selection._pipelines import available_pipelines
+
+    parser = _Parser(
+        prog="sklearn-imdb",
+        description="Sentiment classification of IMDB movie reviews with "
+        "scikit-learn pipelines and a Keras Dense network.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version}")
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="only print results, no progress"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name, func, help):
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.set_defaults(run=func)
+        return sub
+
+    data = command(
+        "data", functions["data"], "summarise the IMDB dataset and print one review"
+    )
+    data.add_argument(
+        "--review",
+        type=_non_negative,
+        default=0,
+        help="index of the test review to print (default: 0)",
+    )
+
+    names = ", ".join(available_pipelines())
+    train = command(
+        "train",
+        functions["train"],
+        "fit a pipeline on the train split (IMDB's or --data), evaluate it on "
+        "the test split, save it, its confusion matrix (and training curves)",
+    )
+    train.add_argument("--model", default="seed-net", help=f"pipeline: {names}")
+    train.add_argument("--epochs", type=_positive, help="epochs of a network")
+    train.add_argument(
+        "--set",
+        metavar="PARAM=VALUE",
+        type=_assignment,
+        action="append",
+        help="set a pipeline parameter, e.g. clf__units=32 (repeatable)",
+    )
+    _add_data(train)
+    train.add_argument(
+        "--out",
+        type=Path,
+        default=Path("out/train"),
+        help="folder for model.skimdb and the curves (default: out/train)",
+    )
+
+    evaluate = command(
+        "evaluate",
+        functions["evaluate"],
+        "score a saved model on an IMDB split or on all of a labelled file",
+    )
+    evaluate.add_argument("model", help="a model file written by 'train'")
+    evaluate.add_argument(
+        "--subset", choices=("train", "test"), default="test", help="IMDB split"
+    )
+    evaluate.add_argument("--data", type=Path, help="a labelled file to score on")
+    _add_columns(evaluate, label=True)
+    _add_limit(evaluate)
+
+    predict = command(
+        "predict",
+        functions["predict"],
+        "classify texts with a saved model: the label and each class's probability",
+    )
+    predict.add_argument("model", help="a model file written by 'train'")
+    predict.add_argument(
+        "texts", nargs="*", help="texts to classify, or - to read lines from stdin"
+    )
+    predict.add_argument(
+        "--file",
+        type=Path,
+        help="classify the texts of a file: CSV, TSV, JSON Lines, Parquet "
+        "(its text column) or one text per line",
+    )
+    _add_columns(predict, label=False)
+    predict.add_argument(
+        "--format",
+        choices=("text", "csv", "jsonl"),
+        default="text",
+        help="aligned text (default), CSV or JSON Lines",
+    )
+    predict.add_argument(
+        "--batch-size",
+        type=_positive,
+        default=10000,
+        help="texts classified at once (default: 10000)",
+    )
+
+    explain = command(
+        "explain",
+        functions["explain"],
+        "show which words push a saved model's prediction towards or against "
+        "its class, or (--global) each class's strongest words",
+    )
+    explain.add_argument("model", help="a model file written by 'train'")
+    explain.add_argument("texts", nargs="*", help="texts to explain")
+    explain.add_argument(
+        "--top", type=_positive, default=10, help="words shown (default: 10)"
+    )
+    explain.add_argument(
+        "--global",
+        dest="global_",
+        action="store_true",
+        help="the strongest words of each class, not of given texts",
+    )
+    explain.add_argument(
+        "--html", type=Path, help="also write the texts, words highlighted, here"
+    )
+
+    compare = command(
+        "compare",
+        functions["compare"],
+        "cross-validate named pipelines on train, then score them on test",
+    )
+    compare.add_argument(
+        "--models", help=f"comma-separated names or 'all' (default): {names}"
+    )
+    compare.add_argument(
+        "--cv", type=_cv, default=5, help="folds, 0 to skip CV (default: 5)"
+    )
+    _add_data(compare)
+    compare.add_argument("--out", type=Path, help="folder for comparison.csv/.md/.png")
+    compare.add_argument(
+        "--n-jobs", type=int, default=None, help="folds run in parallel"
+    )
+
+    tune = command("tune", functions["tune"], "grid-search the network's architecture")
+    tune.add_argument(
+        "--grid",
+        default="small",
+        help=f"{' or '.join(GRIDS)} (72 and 4 candidates) or a JSON file "
+        "of parameter lists (default: small)",
+    )
+    tune.add_argument("--model", default="seed-net", help="pipeline to tune")
+    tune.add_argument("--cv", type=_cv_search, default=3, help="folds (default: 3)")
+    _add_data(tune)
+    tune.add_argument(
+        "--out", type=Path, help="folder for results.csv, best_params.json, scores.png"
+    )
+    tune.add_argument("--n-jobs", type=int, default=None, help="parallel fits")
+    tune.add_argument(
+        "--backend",
+        choices=("loky", "dask"),
+        default="loky",
+        help="joblib backend (default: loky)",
+    )
+    tune.add_argument(
+        "--scheduler", help="Dask scheduler address (default: a local cluster)"
+    )
+    tune.add_argument("--top", type=_positive, default=10, help="candidates to print")
+    return parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (without the usage before them)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _add_data(parser):
+    """--data and its companions, and --limit: where train and test come from."""
+    parser.add_argument(
+        "--data",
+        type=Path,
+        help="your labelled texts: CSV, TSV, JSON Lines, Parquet or a folder "
+        "per class (default: IMDB)",
+    )
+    parser.add_argument(
+        "--test-data", type=Path, help="a labelled file to test on (with --data)"
+    )
+    parser.add_argument(
+        "--test-size",
+        type=_fraction,
+        default=0.2,
+        help="fraction of --data held out to test on, without --test-data "
+        "(default: 0.2)",
+    )
+    _add_columns(parser, label=True)
+    _add_limit(parser)
+
+
+def _add_columns(parser, label):
+    parser.add_argument(
+        "--text-column", help="the column of the texts (default: found by name)"
+    )
+    if label:
+        parser.add_argument(
+            "--label-column", help="the column of the labels (default: found by name)"
+        )
+
+
+def _add_limit(parser):
+    parser.add_argument(
+        "--limit",
+        type=_positive,
+        default=None,
+        help="use a stratified sample of N texts from each split",
+    )
+
+
+def _int_arg(valid, requirement):
+    """An argparse type: an integer for which ``valid(value)`` holds."""
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+        if not valid(value):
+            raise argparse.ArgumentTypeError(f"must be {requirement}, got {text!r}")
+        return value
+
+    return parse
+
+
+_positive = _int_arg(lambda v: v >= 1, "a positive integer")
+_non_negative = _int_arg(lambda v: v >= 0, ">= 0")
+_cv = _int_arg(lambda v: v == 0 or v >= 2, "0 (no CV) or at least 2")
+_cv_search = _int_arg(lambda v: v >= 2, "at least 2")
+
+
+def _fraction(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text!r}")
+    return value
+
+
+def _assignment(text):
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected PARAM=VALUE, got {text!r}")
+    try:
+        return name, json.loads(value)
+    except json.JSONDecodeError:
+        return name, value

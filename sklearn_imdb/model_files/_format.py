@@ -1,0 +1,184 @@
+"""The model file's container: bounded zip members, JSON with tuples, signatures.
+
+What :func:`~sklearn_imdb.save_model` stores goes through here: member names,
+count and sizes are bounded and never more than a member's declared size is
+decompressed; JSON nesting is bounded; parameters are encoded with the rule
+in :func:`encode`; arrays are ``.npy`` read with ``allow_pickle=False``.
+"""
+
+import hashlib
+import hmac
+import io
+import json
+import re
+import zipfile
+
+import numpy as np
+
+__all__ = [
+    "decode",
+    "encode",
+    "load_npy",
+    "loads",
+    "npy",
+    "plain",
+    "read_members",
+    "write_members",
+]
+
+_MAX_MEMBER_BYTES = 1 << 30
+_MAX_TOTAL_BYTES = 2 << 30
+_MAX_MEMBERS = 256
+_MAX_DEPTH = 16  # of a stored parameter value
+# members are flat names that this module writes: no folders, no "..", no "/"
+_MEMBER_NAME = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)*")
+
+
+def write_members(file, members, key=None):
+    """Write ``members`` as a zip with their checksums (and signature).
+
+    Parameters
+    ----------
+    file : file object
+        Opened for binary writing.
+    members : dict of str to bytes
+        The members.
+    key : bytes, str or None, default=None
+        Sign the checksums with HMAC-SHA256 under this key.
+    """
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in members.items()}
+    members = {**members, "checksums.json": json.dumps(digests, indent=1).encode()}
+    if key is not None:
+        members["signature"] = sign(key, members["checksums.json"])
+    with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+def read_members(path, key=None):
+    """The members of a model zip, checked: names, count, sizes, checksums.
+
+    Parameters
+    ----------
+    path : path-like
+        The file.
+    key : bytes, str or None, default=None
+        If given, the file must carry a signature that verifies with it.
+
+    Returns
+    -------
+    members : dict of str to bytes
+        Every member but the checksums and the signature.
+    """
+    members = _read_zip(path)
+    checksums = members.pop("checksums.json")
+    signature = members.pop("signature", None)
+    if key is not None:
+        if signature is None:
+            raise ValueError("it is not signed, but a key was given")
+        if not hmac.compare_digest(signature, sign(key, checksums)):
+            raise ValueError("its signature does not verify with this key")
+    digests = loads(checksums)
+    if set(digests) != set(members) or any(
+        hashlib.sha256(data).hexdigest() != digests[name]
+        for name, data in members.items()
+    ):
+        raise ValueError("checksums do not match the content")
+    return members
+
+
+def _read_zip(path):
+    """The members of a zip, with bounded names, count and sizes."""
+    members = {}
+    total = 0
+    with zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+        if len(infos) > _MAX_MEMBERS:
+            raise ValueError(f"it has {len(infos)} members")
+        for info in infos:
+            if not _MEMBER_NAME.fullmatch(info.filename) or info.filename in members:
+                raise ValueError(f"member name {info.filename!r} is not allowed")
+            total += info.file_size
+            if info.file_size > _MAX_MEMBER_BYTES or total > _MAX_TOTAL_BYTES:
+                raise ValueError(f"member {info.filename} is too large")
+            # never more than the declared size is decompressed (zip bombs)
+            with zf.open(info) as f:
+                data = f.read(info.file_size + 1)
+            if len(data) != info.file_size:
+                raise ValueError(f"member {info.filename} is not its declared size")
+            members[info.filename] = data
+    return members
+
+
+def loads(data):
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
+def sign(key, checksums):
+    key = key.encode() if isinstance(key, str) else bytes(key)
+    return hmac.new(key, checksums, hashlib.sha256).hexdigest().encode()
+
+
+def encode(value, depth=0):
+    """A parameter value as JSON, tuples and non-string keys tagged."""
+    if depth > _MAX_DEPTH:
+        raise TypeError("nested too deeply")
+    if isinstance(value, tuple):
+        return {"__tuple__": [encode(v, depth + 1) for v in value]}
+    if isinstance(value, list):
+        return [encode(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        if all(isinstance(k, str) for k in value):
+            return {k: encode(v, depth + 1) for k, v in value.items()}
+        return {
+            "__items__": [
+                [encode(k, depth + 1), encode(v, depth + 1)] for k, v in value.items()
+            ]
+        }
+    if isinstance(value, np.generic):
+        return value.item()
+    json.dumps(value)  # TypeError for anything JSON cannot hold
+    return value
+
+
+def decode(value, depth=0):
+    """The inverse of :func:`encode`."""
+    if depth > _MAX_DEPTH:
+        raise ValueError("a parameter is nested too deeply")
+    if isinstance(value, list):
+        return [decode(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        if set(value) == {"__tuple__"}:
+            return tuple(decode(v, depth + 1) for v in value["__tuple__"])
+        if set(value) == {"__items__"}:
+            return {
+                _hashable(decode(k, depth + 1)): decode(v, depth + 1)
+                for k, v in value["__items__"]
+            }
+        return {k: decode(v, depth + 1) for k, v in value.items()}
+    return value
+
+
+def _hashable(key):
+    if isinstance(key, (list, dict)):
+        raise ValueError("a parameter has an unhashable dict key")
+    return key
+
+
+def plain(array):
+    """Object arrays (string labels) as fixed-width strings: no pickle needed."""
+    array = np.asarray(array)
+    return array.astype(str) if array.dtype == object else array
+
+
+def npy(array):
+    buffer = io.BytesIO()
+    np.save(buffer, np.asarray(array), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def load_npy(data):
+    return np.load(io.BytesIO(data), allow_pickle=False)

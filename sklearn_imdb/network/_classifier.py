@@ -1,0 +1,333 @@
+"""The notebook's Dense network as a scikit-learn classifier (via scikeras)."""
+
+import logging
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_consistent_length
+
+from ..utils._keras import import_keras
+from ._architecture import ACTIVATIONS, ARCHITECTURE, LOSSES, OPTIMIZERS, build_network
+from ._batches import batches, epoch_orders
+from ._predictions import Predictions
+from ._scikeras_fixes import FixedKerasClassifier
+from ._targets import check_target, hold_out
+from ._trainers import TracedCopies
+
+keras = import_keras()
+
+from scikeras.utils.transformers import ClassifierLabelEncoder  # noqa: E402
+
+__all__ = ["DenseNetworkClassifier"]
+
+logger = logging.getLogger(__name__)
+
+
+class DenseNetworkClassifier(TracedCopies, Predictions, FixedKerasClassifier):
+    """A stack of Dense layers on (sparse) bag-of-words features.
+
+    The network of the Keras IMDB walk-through — ``hidden_layers`` Dense layers
+    of ``units`` units with ``activation``, then one sigmoid unit (a softmax
+    layer for more than two classes) — as a scikeras ``KerasClassifier``. It
+    takes the CSR matrix of :class:`~sklearn_imdb.MultiHotVectorizer`
+    directly: the sparse rows go to Keras batch by batch and no dense copy of
+    the data is ever made.
+
+    Every architecture choice is a constructor argument, so ``GridSearchCV``
+    can search it (``clf__units``); scikeras' routed parameters work too,
+    e.g. ``optimizer__learning_rate=1e-3`` or ``fit__validation_freq=2``.
+
+    Parameters
+    ----------
+    hidden_layers : int, default=2
+        Number of hidden Dense layers (0 gives logistic regression).
+    units : int, default=16
+        Units of each hidden layer.
+    activation : str, default="relu"
+        Activation of the hidden layers: one of ``"relu"``, ``"tanh"``,
+        ``"sigmoid"``, ``"elu"``, ``"selu"``, ``"gelu"``, ``"swish"``,
+        ``"linear"``.
+    dropout : float, default=0.0
+        Dropout rate after each hidden layer.
+    loss : {"binary_crossentropy", "mse"}, default="binary_crossentropy"
+        Training loss. For more than two classes, cross-entropy means
+        categorical cross-entropy on the softmax output.
+    optimizer : str, default="rmsprop"
+        One of ``"rmsprop"``, ``"adam"``, ``"adamw"``, ``"sgd"``,
+        ``"adagrad"``, ``"nadam"``. Set its learning rate with
+        ``optimizer__learning_rate`` (Keras' default: 0.001).
+    epochs : int, default=4
+        Passes over the training data.
+    batch_size : int, default=512
+        Reviews per gradient step (and per prediction batch).
+    validation_split : float, default=0.0
+        Fraction of the training data held out to report ``val_loss`` and
+        ``val_accuracy`` each epoch. Unlike Keras' own ``validation_split``
+        (the *last* rows), the hold-out is a shuffled, stratified sample.
+    early_stopping : bool, default=False
+        Stop when the validation loss has not improved for ``patience``
+        epochs and restore the best weights. Validates on 10% of the data
+        when ``validation_split`` is 0.
+    patience : int, default=2
+        Epochs without improvement before early stopping.
+    metrics : list or None, default=None
+        Keras metrics to record; None records accuracy.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the weights, the hold-out and the shuffling: the same seed
+        gives the same predictions.
+    verbose : int, default=0
+        0 is silent, 1 shows Keras' progress bar, 2 one line per epoch.
+        Each epoch is also logged at INFO level to the ``sklearn_imdb.network`` logger.
+    callbacks : list of keras.callbacks.Callback or None, default=None
+        Extra Keras callbacks.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss.
+    warm_start : bool, default=False
+        Continue training the current model on the next ``fit``.
+    shuffle : bool, default=True
+        Shuffle the training data before each epoch.
+    **kwargs : dict
+        Routed scikeras parameters (``optimizer__*``, ``fit__*``,
+        ``predict__*``, ``compile__*``, ...), stored as given.
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The trained network.
+    history_ : dict of lists
+        Per-epoch ``loss`` and ``accuracy`` (and ``val_loss``,
+        ``val_accuracy`` when validating).
+    classes_ : ndarray of shape (n_classes,)
+        The class labels.
+    n_features_in_ : int
+        Number of input features.
+
+    See Also
+    --------
+    sklearn_imdb.MultiHotVectorizer : Its usual input.
+    sklearn_imdb.plot_history : The training curves of ``history_``.
+
+    Notes
+    -----
+    Fits run on a traced copy of ``model_`` kept from an earlier fit of the
+    same network in the process (the same weights to float32 rounding; see
+    the user guide's "Speed"); callbacks of yours turn it off. Predictions run
+    through one traced function per network, shared by every estimator of
+    it, or call ``model_`` directly for one batch (Keras' ``predict``'s
+    numbers to float32 rounding); ``verbose`` or prediction callbacks keep
+    Keras' ``predict``.
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn_imdb import DenseNetworkClassifier, MultiHotVectorizer
+    >>> pipe = make_pipeline(MultiHotVectorizer(), DenseNetworkClassifier(
+    ...     epochs=20, random_state=0))
+    >>> pipe.fit(["a great film", "a dull film"] * 8, ["pos", "neg"] * 8)
+    Pipeline(...)
+    >>> pipe.predict(["great"]).tolist()
+    ['pos']
+    """
+
+    _parameter_constraints = {
+        "hidden_layers": [Interval(numbers.Integral, 0, None, closed="left")],
+        "units": [Interval(numbers.Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
+        "loss": [StrOptions(set(LOSSES))],
+        "optimizer": [StrOptions(set(OPTIMIZERS))],
+        "epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "validation_split": [Interval(numbers.Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean"],
+        "patience": [Interval(numbers.Integral, 1, None, closed="left")],
+        "metrics": [list, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "callbacks": [list, None],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "warm_start": ["boolean"],
+        "shuffle": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        *,
+        hidden_layers=2,
+        units=16,
+        activation="relu",
+        dropout=0.0,
+        loss="binary_crossentropy",
+        optimizer="rmsprop",
+        epochs=4,
+        batch_size=512,
+        validation_split=0.0,
+        early_stopping=False,
+        patience=2,
+        metrics=None,
+        random_state=None,
+        verbose=0,
+        callbacks=None,
+        class_weight=None,
+        warm_start=False,
+        shuffle=True,
+        **kwargs,
+    ):
+        self.hidden_layers = hidden_layers
+        self.units = units
+        self.activation = activation
+        self.dropout = dropout
+        self.loss = loss
+        self.optimizer = optimizer
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.validation_split = validation_split
+        self.early_stopping = early_stopping
+        self.patience = patience
+        self.metrics = metrics
+        self.random_state = random_state
+        self.verbose = verbose
+        self.callbacks = callbacks
+        self.class_weight = class_weight
+        self.warm_start = warm_start
+        self.shuffle = shuffle
+        vars(self).update(kwargs)
+        if kwargs:
+            self._user_params = set(kwargs)
+
+    # scikeras reads these attributes; they are not parameters of this class
+    model = None
+    build_fn = None
+    run_eagerly = False
+    validation_batch_size = None
+
+    def fit(self, X, y, sample_weight=None, **kwargs):
+        """Train the network on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data, e.g. the output of ``MultiHotVectorizer``.
+        y : array-like of shape (n_samples,)
+            Class labels: integers, booleans or strings.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+        **kwargs : dict
+            Passed to ``keras.Model.fit``.
+
+        Returns
+        -------
+        self : DenseNetworkClassifier
+            The fitted classifier.
+        """
+        self._validate_params()
+        y = check_target(X, y, type(self).__name__)
+        return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None, **kwargs):
+        """Train for one epoch, keeping the current weights.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        classes : array-like of shape (n_classes,), default=None
+            All classes; needed on the first call when ``y`` lacks some.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+        **kwargs : dict
+            Passed to ``keras.Model.fit``.
+
+        Returns
+        -------
+        self : DenseNetworkClassifier
+            The classifier.
+        """
+        self._validate_params()
+        check_consistent_length(X, y)
+        return super().partial_fit(X, y, classes, sample_weight, **kwargs)
+
+    @property
+    def target_encoder(self):
+        # one-hot targets for several classes whatever the loss (the softmax
+        # output is trained with categorical cross-entropy or with mse); a
+        # single 0/1 column for two classes
+        categories = "auto" if self.classes_ is None else [self.classes_]
+        return ClassifierLabelEncoder(
+            loss="categorical_crossentropy", categories=categories
+        )
+
+    # -- scikeras hooks ---------------------------------------------------------
+
+    def _keras_build_fn(self, compile_kwargs):
+        # scikeras' documented hook: the network itself is _architecture's
+        return build_network(
+            self.n_features_in_,
+            self.n_classes_,
+            **{name: getattr(self, name) for name in ARCHITECTURE},
+            sparse=self.X_sparse_,
+            seed=self._seed,
+            compile_kwargs=compile_kwargs,
+        )
+
+    def _check_model_compatibility(self, y):
+        # the loss is chosen by _keras_build_fn from the target's type
+        pass
+
+    def _initialize_callbacks(self):
+        # the epoch log and early stopping join the user's callbacks
+        super()._initialize_callbacks()
+        extra = [_EpochLogger()]
+        if self.early_stopping:
+            extra.append(
+                keras.callbacks.EarlyStopping(
+                    monitor="val_loss",
+                    patience=self.patience,
+                    restore_best_weights=True,
+                )
+            )
+        self._fit_callbacks = list(self._fit_callbacks) + extra
+
+    def _fit_keras_model(
+        self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs
+    ):
+        # a stratified hold-out instead of Keras' last rows, and the rows as
+        # seeded batches (see _batches)
+        fraction = self.validation_split or (0.1 if self.early_stopping else 0.0)
+        if fraction and "validation_data" not in kwargs:
+            X, y, sample_weight, kwargs["validation_data"] = hold_out(
+                X, y, sample_weight, fraction, self._seed
+            )
+        val = kwargs.get("validation_data")
+        if val is not None and (sp.issparse(val[0]) or isinstance(val[0], np.ndarray)):
+            kwargs["validation_data"] = batches(*val, batch_size=self.batch_size)
+        # each epoch's order drawn from this fit's seed (and the epoch, for
+        # warm starts and partial_fit), not from TensorFlow's global seed
+        orders = epoch_orders(
+            X.shape[0], epochs, self.shuffle, [self._seed, initial_epoch]
+        )
+        X = batches(X, y, sample_weight, batch_size=self.batch_size, orders=orders)
+        steps = -(-orders.shape[1] // self.batch_size)
+        kwargs.update(
+            batch_size=None, shuffle=False, validation_split=0.0, steps_per_epoch=steps
+        )
+        with self._training_copy(steps):  # see _trainers.TracedCopies
+            super()._fit_keras_model(
+                X, None, None, warm_start, epochs, initial_epoch, **kwargs
+            )
+        self.history_ = dict(self.history_)
+
+
+class _EpochLogger(keras.callbacks.Callback):
+    """Logs each epoch's metrics at INFO level."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logger.isEnabledFor(logging.INFO):
+            metrics = ", ".join(f"{k}={v:.4f}" for k, v in (logs or {}).items())
+            logger.info(
+                "epoch %d/%d: %s", epoch + 1, self.params.get("epochs", 0), metrics
+            )

@@ -1,0 +1,117 @@
+"""load_reviews on small files the tests write: every format, every bad file."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sklearn_imdb import load_reviews, named_pipeline
+
+from ..conftest import make_reviews
+
+DOCS, Y = make_reviews(60, seed=7)
+NAMES = np.array(["neg", "pos"])
+
+
+def _frame(**columns):
+    return pd.DataFrame(columns or {"review": DOCS, "sentiment": NAMES[Y]})
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".jsonl", ".parquet"])
+def test_every_format_gives_the_same_bunch(tmp_path, suffix):
+    path = tmp_path / f"reviews{suffix}"
+    frame = _frame()
+    if suffix == ".csv":
+        frame.to_csv(path, index=False)
+    elif suffix == ".tsv":
+        frame.to_csv(path, index=False, sep="\t")
+    elif suffix == ".jsonl":
+        frame.to_json(path, orient="records", lines=True)
+    else:
+        pytest.importorskip("pyarrow")
+        frame.to_parquet(path)
+    bunch = load_reviews(path)
+    assert bunch.data == DOCS
+    assert bunch.target_names == ["neg", "pos"]
+    np.testing.assert_array_equal(bunch.target, Y)
+    assert list(bunch.frame.columns) == ["text", "label"] and len(bunch.frame) == 60
+    # and a pipeline learns from it as from fetch_imdb's bunch
+    pipe = named_pipeline("logreg").fit(bunch.data, bunch.target)
+    assert pipe.score(bunch.data, bunch.target) > 0.9
+
+
+def test_folder_per_class_and_three_classes(tmp_path):
+    docs, y = make_reviews(90, seed=8, n_classes=3)
+    for i, (doc, label) in enumerate(zip(docs, np.array(["bad", "good", "meh"])[y])):
+        folder = tmp_path / "data" / label
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{i}.txt").write_text(doc)
+    bunch = load_reviews(tmp_path / "data")
+    assert bunch.target_names == ["bad", "good", "meh"]
+    assert sorted(bunch.data) == sorted(docs)
+    assert np.bincount(bunch.target).tolist() == [30, 30, 30]
+
+
+def test_numeric_labels_and_named_columns(tmp_path):
+    path = tmp_path / "stars.csv"
+    pd.DataFrame({"body": DOCS, "stars": np.where(Y == 1, 9, 2)}).to_csv(
+        path, index=False
+    )
+    bunch = load_reviews(path, text_column="body", label_column="stars")
+    assert bunch.target_names == [2, 9]
+    np.testing.assert_array_equal(bunch.target, Y)
+
+
+def _write(path, text, mode="w"):
+    if mode == "wb":
+        path.write_bytes(text)
+    else:
+        path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize(
+    "name, content, match",
+    [
+        ("empty.csv", "", "is empty"),
+        ("reviews.xlsx", "a,b\n", "unknown format '.xlsx'"),
+        (
+            "cols.csv",
+            "body,stars\nfine,1\nbad,0\n",
+            r"which column holds the text\?.*"
+            r"\['body', 'stars'\]",
+        ),
+        ("notext.csv", "text,label\nfine,pos\n,neg\n", "row 2 has no text"),
+        ("blank.csv", "text,label\nfine,pos\n   ,neg\n", "row 2 has no text"),
+        ("nolabel.csv", "text,label\nfine,pos\nbad,\n", "row 2 has no label"),
+        ("one.csv", "text,label\nfine,pos\ngood,pos\n", "at least two classes"),
+        ("mixed.csv", "text,label\nfine,pos\nbad,1\n", "mix types"),
+        (
+            "mixed.jsonl",
+            '{"text": "a", "label": 1}\n{"text": "b", "label": "x"}\n',
+            "mix types",
+        ),
+        (
+            "bytes.csv",
+            b"text,label\nfine,pos\nbad \xff\xfe,neg\n",
+            "line 3 is not valid",
+        ),
+        ("header.csv", "text,label\n", "holds no rows"),
+    ],
+)
+def test_each_bad_file_gets_one_clear_error(tmp_path, name, content, match):
+    path = _write(tmp_path / name, content, "wb" if isinstance(content, bytes) else "w")
+    with pytest.raises(ValueError, match=match):
+        load_reviews(path)
+
+
+def test_missing_file_and_unknown_column(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        load_reviews(tmp_path / "nope.csv")
+    path = tmp_path / "r.jsonl"
+    path.write_text(
+        "\n".join(json.dumps({"text": d, "label": int(y)}) for d, y in zip(DOCS, Y))
+    )
+    with pytest.raises(ValueError, match="no column 'stars'.*'text', 'label'"):
+        load_reviews(path, label_column="stars")
