@@ -36,7 +36,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
-# contributors' inner loop: no real data, no slow tests (marked in conftest.py)
+# contributors' inner loop: no real data, no tests marked slow
 test-fast: $(STAMP)
 	SKLEARN_IMDB_ARCHIVE= $(PY) -m pytest -m "not slow" -x -q
 

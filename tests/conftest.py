@@ -173,17 +173,6 @@ def small_network(**params):
     return DenseNetworkClassifier(**{**defaults, **params})
 
 
-#: test modules whose every test starts processes or runs scikit-learn's
-#: whole estimator checks: left out of make test-fast
-SLOW_MODULES = {"test_common.py", "test_reliability.py", "test_layout.py"}
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if item.path.name in SLOW_MODULES:
-            item.add_marker(pytest.mark.slow)
-
-
 @pytest.fixture(autouse=True)
 def _seed():
     random.seed(0)

@@ -11,12 +11,17 @@ test_vectorizer.py.
 
 import warnings
 
+import pytest
 import sklearn
 from sklearn.exceptions import SkipTestWarning
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.fixes import parse_version
 
 from sklearn_imdb import DenseNetworkClassifier, MultiHotVectorizer, NBFeatureWeighter
+
+# scikit-learn's whole estimator checks: left out of make test-fast
+pytestmark = pytest.mark.slow
+
 
 SCIKERAS = {
     "check_estimator_tags_renamed": (

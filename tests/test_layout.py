@@ -9,6 +9,10 @@ import pytest
 
 import sklearn_imdb
 
+# a new process per sub-package: left out of make test-fast
+pytestmark = pytest.mark.slow
+
+
 PACKAGE = pathlib.Path(sklearn_imdb.__file__).parent
 #: a module imports from its own sub-package and from lower floors only
 FLOORS = {

@@ -17,6 +17,10 @@ from sklearn_imdb.datasets._imdb import CACHE_NAME
 
 from .conftest import synthetic_reviews
 
+# new processes, worker pools and races: left out of make test-fast
+pytestmark = pytest.mark.slow
+
+
 ROWS = synthetic_reviews(40, "train")
 DOCS = [r[4] for r in ROWS]
 Y = np.array([r[1] == "pos" for r in ROWS], dtype=int)

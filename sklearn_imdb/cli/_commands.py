@@ -49,7 +49,7 @@ def main(argv=None):
 
 
 def cmd_data(args):
-    from ..datasets._imdb import describe, fetch_imdb
+    from ..datasets import describe, fetch_imdb
 
     for subset in ("train", "test"):
         bunch = fetch_imdb(subset=subset)
@@ -65,8 +65,8 @@ def cmd_data(args):
 
 
 def cmd_train(args):
-    from ..model_files._save_load import save_model
-    from ..model_selection._pipelines import named_pipeline
+    from ..model_files import save_model
+    from ..model_selection import named_pipeline
     from ..plotting import plot_confusion_matrix
 
     params = dict(args.set or [])
@@ -106,7 +106,7 @@ def cmd_train(args):
 
 
 def cmd_evaluate(args):
-    from ..model_files._save_load import load_model
+    from ..model_files import load_model
 
     pipe = load_model(_existing_file(args.model))
     X, y, name = texts_to_score(args)
@@ -114,9 +114,9 @@ def cmd_evaluate(args):
 
 
 def cmd_predict(args):
-    from ..datasets._user_data import read_texts
-    from ..model_files._save_load import load_model
-    from ..model_selection._streams import iter_predictions
+    from ..datasets import read_texts
+    from ..model_files import load_model
+    from ..model_selection import iter_predictions
     from ._rows import ROW_WRITERS
 
     pipe = load_model(_existing_file(args.model))
@@ -151,7 +151,7 @@ def cmd_predict(args):
 
 def cmd_explain(args):
     from ..inspection import explain, explanation_html, top_features
-    from ..model_files._save_load import load_model
+    from ..model_files import load_model
 
     pipe = load_model(_existing_file(args.model))
     if args.global_:
@@ -191,9 +191,7 @@ def cmd_explain(args):
 
 
 def cmd_compare(args):
-    from ..model_selection._experiments import compare
-    from ..model_selection._pipelines import available_pipelines
-    from ..model_selection._reports import table_markdown
+    from ..model_selection import available_pipelines, compare, table_markdown
 
     models = (
         None
@@ -223,7 +221,7 @@ def cmd_compare(args):
 
 
 def cmd_tune(args):
-    from ..model_selection._experiments import tune
+    from ..model_selection import tune
 
     search = tune(
         args.grid,

@@ -7,9 +7,8 @@ labels as written there.
 
 import numpy as np
 
-from ..datasets._imdb import TARGET_NAMES
-from ..datasets._splits import load_labelled, load_splits
-from ..model_selection._scoring import predict_with_scores, scores_of_predictions
+from ..datasets import TARGET_NAMES, load_labelled, load_splits
+from ..model_selection import predict_with_scores, scores_of_predictions
 
 __all__ = ["evaluation", "texts_to_score", "train_test_texts"]
 

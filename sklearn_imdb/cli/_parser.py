@@ -13,8 +13,7 @@ __all__ = ["build_parser"]
 
 def build_parser(functions, version):
     """The argument parser; ``functions`` maps each command to its function."""
-    from ..model_selection._experiments import GRIDS
-    from ..model_selection._pipelines import available_pipelines
+    from ..model_selection import GRIDS, available_pipelines
 
     parser = _Parser(
         prog="sklearn-imdb",

@@ -10,8 +10,8 @@ import json
 
 import numpy as np
 
+from ..text import MultiHotVectorizer
 from ..text._ngrams import HASH_SEEDS, hash_ngrams
-from ..text._vectorizer import MultiHotVectorizer
 from ..text._vocabulary import key_index
 from ._format import decode, encode, load_npy, loads, npy, plain
 
@@ -199,8 +199,7 @@ def _term_keys(terms, seed):
 def _load_network(spec, prefix, members):
     import scipy.sparse as sp
 
-    from ..network._architecture import weight_shapes
-    from ..network._classifier import DenseNetworkClassifier
+    from ..network import DenseNetworkClassifier, weight_shapes
 
     params = decode(spec["params"])
     allowed = set(DenseNetworkClassifier._parameter_constraints)

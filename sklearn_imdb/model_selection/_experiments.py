@@ -21,7 +21,7 @@ from sklearn.model_selection import (
     cross_val_score,
 )
 
-from ..datasets._splits import load_splits
+from ..datasets import load_splits
 from ..utils.parallel import dask_backend, share_tensorflow_ops, threads_per_worker
 from ._final_step_search import final_step_search, searches_final_step
 from ._pipelines import available_pipelines, check_classes, named_pipeline

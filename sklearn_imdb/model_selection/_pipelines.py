@@ -23,8 +23,7 @@ from sklearn.naive_bayes import BernoulliNB, MultinomialNB
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
-from ..text._nb_weighting import NBFeatureWeighter
-from ..text._vectorizer import MultiHotVectorizer
+from ..text import MultiHotVectorizer, NBFeatureWeighter
 
 __all__ = [
     "available_pipelines",
@@ -35,7 +34,7 @@ __all__ = [
 
 
 def _network(**params):
-    from ..network._classifier import DenseNetworkClassifier
+    from ..network import DenseNetworkClassifier
 
     return DenseNetworkClassifier(**params)
 

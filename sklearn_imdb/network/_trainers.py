@@ -14,8 +14,8 @@ trainer and copies its state back, each copy one graph call (predictions
 have their own traced function per network: see ``_predictions``). Every
 number is computed by Keras' own training step from the same state, so the
 results are those of training the model itself to float32 rounding
-(``tests/network/test_trainers.py``; bit for bit where both graphs get the same
-kernels); only the loop around the steps is ours
+(``tests/network/test_trainers.py``; bit for bit where both graphs get the
+same kernels); only the loop around the steps is ours
 (``_epoch_function``). The estimator's model never enters the cache, so a
 user holding ``clf.model_`` never sees it change.
 """
