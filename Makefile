@@ -18,14 +18,14 @@ MIN_VENV ?= .venv-min
 MIN_STAMP := $(MIN_VENV)/.installed-stamp
 # the tests that say whether we work with scikit-learn, scikeras and Keras
 COMPAT_TESTS := tests/test_sklearn_interop.py tests/network/test_classifier.py \
-	tests/network/test_predictions.py
+	tests/network/test_predictor.py
 
-.PHONY: demo test test-fast test-minimum docs lint bench install install-minimum versions clean
+.PHONY: demo test test-fast test-minimum docs lint bench serve install install-minimum versions clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -qq --upgrade pip
-	$(PY) -m pip install -qq -e ".[test,dask,docs,parquet]"
+	$(PY) -m pip install -qq -e ".[test,dask,docs,parquet,serve]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -69,6 +69,12 @@ test-minimum: $(MIN_STAMP)
 docs: $(STAMP)
 	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 	@echo "The documentation site: $(CURDIR)/docs/_build/html/index.html"
+
+# the model make demo wrote, served at http://127.0.0.1:8000/ until Ctrl-C
+SERVE_MODEL ?= out/demo/model.skimdb
+serve: $(STAMP)
+	@test -f $(SERVE_MODEL) || { echo "no $(SERVE_MODEL): run make demo first"; exit 2; }
+	$(VENV)/bin/sklearn-imdb serve $(SERVE_MODEL)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check sklearn_imdb tests examples benchmarks

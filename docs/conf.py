@@ -8,7 +8,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 # the gallery trains on a sample: quick to build, the same code as make demo
 os.environ.setdefault("SKLEARN_IMDB_EXAMPLE_LIMIT", "2000")
-os.environ.setdefault("SKLEARN_IMDB_DEMO_OUT", str(ROOT / "docs" / "_build" / "demo"))
+# relative to examples/, where the gallery runs its scripts: the page prints
+# the folder, and a machine's absolute path is nothing to show a reader
+os.environ.setdefault("SKLEARN_IMDB_DEMO_OUT", "../docs/_build/demo")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("MPLBACKEND", "Agg")
 

@@ -6,6 +6,7 @@ a module imports from its own sub-package and from lower floors only:
 ========================  ===================================================
 ``cli``                   the ``sklearn-imdb`` command
 ``model_selection``       named pipelines, ``compare``, ``tune``, scores
+``serve``                 a model file as an HTTP service
 ``datasets``              IMDB's archive, the user's files, their splits
 ``model_files``           ``save_model`` / ``load_model``
 ``inspection``            which words decide (``explain``, ``top_features``)
@@ -17,7 +18,8 @@ a module imports from its own sub-package and from lower floors only:
 Everything public is importable from here. Importing the package is cheap:
 TensorFlow is only loaded when :class:`DenseNetworkClassifier` (or something
 built on it) is first used, and the model-selection tools and figures when
-first named.
+first named. A loaded model file predicts without TensorFlow
+(:class:`~sklearn_imdb.network.DenseNetworkPredictor`).
 """
 
 import importlib
@@ -25,12 +27,13 @@ import importlib
 from .datasets import fetch_imdb, load_labelled, load_reviews, load_splits, read_texts
 from .inspection import explain, explanation_html, top_features
 from .model_files import load_model, save_model
-from .network import build_network
+from .network import DenseNetworkPredictor, build_network
 from .text import MultiHotVectorizer, NBFeatureWeighter, tokenize
 from .utils import available_threads, share_tensorflow_ops
 
 __all__ = [
     "DenseNetworkClassifier",
+    "DenseNetworkPredictor",
     "MultiHotVectorizer",
     "NBFeatureWeighter",
     "available_pipelines",

@@ -36,9 +36,12 @@ def explain(pipe, texts, *, top=10):
     explanations : list of :class:`~sklearn.utils.Bunch`
         One per text: ``text``, ``label`` (the predicted class),
         ``probability`` (its probability, or None for a model without
-        ``predict_proba``) and ``terms``, a DataFrame of ``term`` and
+        ``predict_proba``), ``terms``, a DataFrame of ``term`` and
         ``contribution`` sorted from the most positive (pushing towards
-        ``label``) to the most negative.
+        ``label``) to the most negative, and ``kind``: ``"linear"`` (the
+        contributions add up to the decision's score, bar the intercept) or
+        ``"removal"`` (each word's effect alone: for a network the effects
+        do not add up, and a word may count for more once another is gone).
     """
     check_is_fitted(pipe)
     if isinstance(texts, str):
@@ -50,7 +53,8 @@ def explain(pipe, texts, *, top=10):
     for i, text in enumerate(texts):
         row = X[i]
         columns = row.indices
-        if hasattr(clf, "coef_"):
+        kind = "linear" if hasattr(clf, "coef_") else "removal"
+        if kind == "linear":
             label, proba, contribution = _linear(clf, row)
         else:
             label, proba, contribution = _by_removal(clf, row)
@@ -63,6 +67,7 @@ def explain(pipe, texts, *, top=10):
                 label=label,
                 probability=proba,
                 terms=terms.reset_index(drop=True),
+                kind=kind,
             )
         )
     return results
@@ -142,24 +147,53 @@ def top_features(pipe, *, n=20):
     }
 
 
-def explanation_html(explanations):
-    """An HTML page of texts with their words coloured by contribution.
+#: what a contribution is, for each kind of explanation
+MEANING = {
+    "linear": "a word's weight in the linear model times its value: the "
+    "contributions add up to the model's score (bar its intercept)",
+    "removal": "how much the predicted label's probability drops when the word "
+    "alone is removed: for a network these effects do not add up, and a word "
+    "may count for more once another is gone",
+}
+
+_STYLE = """
+body { font: 16px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif;
+       max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #1d1d1f; }
+h1 { font-size: 1.4rem; margin-bottom: .2rem; }
+h2 { font-size: 1.1rem; margin: 2rem 0 .4rem; }
+.about, .legend { color: #555; font-size: .9rem; }
+.text { white-space: pre-wrap; border-left: 3px solid #ddd; padding-left: .8rem; }
+mark { border-radius: 3px; padding: 0 1px; color: inherit; }
+.swatch { display: inline-block; width: .9rem; height: .9rem;
+          vertical-align: middle; border-radius: 2px; }
+table { border-collapse: collapse; font-size: .9rem; margin-top: .5rem; }
+th, td { padding: .15rem .8rem .15rem 0; text-align: left; }
+td.number { text-align: right; font-variant-numeric: tabular-nums; }
+"""
+
+
+def explanation_html(explanations, *, title=None):
+    """A styled, self-contained HTML page of texts with their words coloured.
 
     Parameters
     ----------
     explanations : list of :class:`~sklearn.utils.Bunch`
         As :func:`explain` returns them.
+    title : str or None, default=None
+        What the page is about, e.g. the model file's name.
 
     Returns
     -------
     html : str
-        A standalone page: each text with every explained word highlighted,
-        green towards the predicted class and red against it, more opaque the
-        larger the contribution (shown on hover), and below it the table of
-        its terms (n-grams included).
+        One document with its style inside and no external requests: each
+        text with every explained word highlighted, green towards the
+        predicted label and red against it, more opaque the larger the
+        contribution (its value on hover), a legend saying what a
+        contribution is, and the table of its terms (n-grams included).
     """
     from html import escape
 
+    kinds = {getattr(e, "kind", "removal") for e in explanations}
     parts = []
     for explanation in explanations:
         terms = explanation.terms
@@ -185,18 +219,30 @@ def explanation_html(explanations):
             else f" (probability {explanation.probability:.3f})"
         )
         rows = "".join(
-            f"<tr><td>{escape(str(term))}</td><td>{value:+.4f}</td></tr>"
+            f'<tr><td>{escape(str(term))}</td><td class="number">{value:+.4f}</td></tr>'
             for term, value in zip(terms["term"], terms["contribution"])
         )
         parts.append(
             f"<section><h2>Predicted: {escape(str(explanation.label))}"
-            f"{probability}</h2><p>{''.join(pieces)}</p>"
+            f'{probability}</h2><p class="text">{"".join(pieces)}</p>'
             f"<table><tr><th>term</th><th>contribution</th></tr>{rows}</table>"
             "</section>"
         )
+    about = f'<p class="about">{escape(title)}</p>' if title else ""
+    legend = (
+        '<p class="legend"><span class="swatch" style="background:rgba(0,160,0,.6)">'
+        "</span> pushes towards the predicted label &nbsp; "
+        '<span class="swatch" style="background:rgba(220,0,0,.6)"></span> '
+        "pushes against it; the stronger the colour, the larger the word's "
+        "contribution (hover over a word for its value). A contribution is "
+        + "; ".join(escape(MEANING[k]) for k in sorted(kinds))
+        + ".</p>"
+    )
     return (
-        '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
-        "<title>Which words decide</title></head><body>"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Which words decide</title><style>{_STYLE}</style></head><body>"
+        f"<h1>Which words decide</h1>{about}{legend}"
         + "".join(parts)
         + "</body></html>\n"
     )

@@ -29,8 +29,9 @@ def plot_history(history, *, path=None, title=None):
     fig : matplotlib Figure
         The figure, with the loss panel left and the accuracy panel right.
     """
-    plt = _pyplot(path)
+    from matplotlib.ticker import MaxNLocator
 
+    plt = _pyplot(path)
     history = _history_of(history)
     if not history.get("loss"):
         raise ValueError("history has no 'loss' values to plot.")
@@ -43,9 +44,10 @@ def plot_history(history, *, path=None, title=None):
             ax.plot(epochs, history[f"val_{metric}"], "-", label=f"Validation {metric}")
         ax.set(
             title=f"Training and validation {metric}",
-            xlabel="Epochs",
+            xlabel="Epoch",
             ylabel=metric.capitalize(),
         )
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend()
     if title:
         fig.suptitle(title)
@@ -107,29 +109,37 @@ def plot_comparison(table, *, path=None, title=None):
     scores = np.r_[table["cv_accuracy_mean"].dropna(), table["test_accuracy"]]
     ax.set_ylim(max(0.0, scores.min() - 0.05), min(1.0, scores.max() + 0.02))
     ax.set(ylabel="Accuracy", title=title or "Model comparison")
-    ax.legend(loc="lower right")
+    fig.legend(loc="outside lower center", ncols=2)  # never over a bar
     if path is not None:
         _save(fig, path)
     return fig
 
 
-def plot_search(results, *, path=None):
+def plot_search(results, *, path=None, title=None):
     """Mean CV score for each value of each searched parameter.
 
     Parameters
     ----------
     results : pandas DataFrame
-        ``cv_results_`` as a table: ``mean_test_score`` and one column per
-        parameter (with or without the ``param_`` prefix).
+        ``cv_results_`` as a table: ``mean_test_score``, ``std_test_score``
+        (optional) and one column per parameter (with or without the
+        ``param_`` prefix).
     path : str or path-like, default=None
         If given, save the figure there.
+    title : str, default=None
+        Title of the figure (say which data and folds).
 
     Returns
     -------
     fig : matplotlib Figure
-        One panel per parameter: every candidate's score by value (dots) and
-        the best score for each value (line).
+        One panel per parameter: every candidate's mean score by value, with
+        one standard deviation over the folds as error bar, and the best
+        score for each value (line). The score axis spans at least
+        ``MIN_SPAN`` (2 points of accuracy), so that differences smaller
+        than the folds' spread do not look like cliffs.
     """
+    import numpy as np
+
     plt = _pyplot(path)
     skip = {"rank_test_score", "mean_test_score", "std_test_score", "mean_fit_time"}
     params = [
@@ -141,24 +151,45 @@ def plot_search(results, *, path=None):
     fig, axes = plt.subplots(
         1,
         max(1, len(params)),
-        figsize=(3.2 * max(1, len(params)), 3.6),
+        figsize=(3.2 * max(1, len(params)), 3.8),
         sharey=True,
         layout="constrained",
         squeeze=False,
     )
+    mean = results["mean_test_score"]
+    std = results.get("std_test_score", 0 * mean)
     for ax, param in zip(axes[0], params):
         values = results[param].astype(str)
         levels = list(dict.fromkeys(sorted(values, key=_natural)))
         positions = values.map({v: i for i, v in enumerate(levels)})
-        ax.plot(positions, results["mean_test_score"], "o", alpha=0.5)
-        best = results.groupby(values)["mean_test_score"].max().reindex(levels)
+        ax.errorbar(
+            positions,
+            mean,
+            yerr=std,
+            fmt="o",
+            alpha=0.5,
+            capsize=2,
+            label="candidate (mean ± std over folds)",
+        )
+        best = mean.groupby(values).max().reindex(levels)
         ax.plot(range(len(levels)), best.values, "-", color="C1", label="best")
         ax.set_xticks(range(len(levels)), levels, rotation=15)
         ax.set(title=param.removeprefix("clf__"))
+    low, high = float(np.nanmin(mean - std)), float(np.nanmax(mean + std))
+    middle, span = (low + high) / 2, max(high - low, MIN_SPAN) * 1.1
+    axes[0][0].set_ylim(middle - span / 2, middle + span / 2)
     axes[0][0].set_ylabel("Mean CV accuracy")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=2)
+    if title:
+        fig.suptitle(title)
     if path is not None:
         _save(fig, path)
     return fig
+
+
+#: the least span of ``plot_search``'s score axis
+MIN_SPAN = 0.02
 
 
 def plot_calibration(y_true, probabilities, *, path=None, title=None):

@@ -3,6 +3,7 @@
 import io
 import os
 import random
+import shutil
 import tarfile
 
 import numpy as np
@@ -197,3 +198,46 @@ def imdb(real_archive):
     from sklearn_imdb import fetch_imdb
 
     return fetch_imdb(subset="train"), fetch_imdb(subset="test")
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+@pytest.fixture
+def chromium():
+    """A headless Chromium driven by Selenium (Debian's chromium and chromedriver).
+
+    Skipped, with the reason, where they are not installed, unless
+    ``SKLEARN_IMDB_BROWSER_TESTS=required`` (``.ci/run`` installs them and
+    sets it), where their absence fails the test.
+    """
+    if not (CHROMIUM and CHROMEDRIVER):
+        if os.environ.get("SKLEARN_IMDB_BROWSER_TESTS") == "required":
+            pytest.fail("Chromium and chromedriver are required but not installed")
+        pytest.skip(
+            "Chromium and chromedriver are not installed (Debian: apt-get install "
+            "chromium chromium-driver; .ci/run installs them)"
+        )
+    from selenium import webdriver
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--window-size=1000,900",
+    ):
+        options.add_argument(flag)
+    service = webdriver.ChromeService(executable_path=CHROMEDRIVER)
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()

@@ -3,7 +3,13 @@
 import numpy as np
 import pytest
 
-from sklearn_imdb import explain, named_pipeline, tokenize, top_features
+from sklearn_imdb import (
+    explain,
+    explanation_html,
+    named_pipeline,
+    tokenize,
+    top_features,
+)
 
 from .conftest import make_reviews
 
@@ -76,3 +82,37 @@ def test_top_features_per_class(pipes):
 def test_explain_needs_a_list(pipes):
     with pytest.raises(ValueError, match="list of texts"):
         explain(pipes["logreg"], TEXT)
+
+
+def test_each_explanation_says_what_its_contributions_are(pipes):
+    assert explain(pipes["logreg"], [TEXT])[0].kind == "linear"
+    assert explain(pipes["seed-net"], [TEXT])[0].kind == "removal"
+
+
+@pytest.mark.slow
+def test_the_explanation_page_renders_styled_in_chromium(pipes, tmp_path, chromium):
+    from selenium.webdriver.common.by import By
+
+    found = explain(pipes["seed-net"], [TEXT, "Dull <b>and</b> dreadful."])
+    page = explanation_html(found, title="Model: seed-net")
+    assert "http" not in page  # self-contained: no request leaves the file
+    path = tmp_path / "explained.html"
+    path.write_text(page, encoding="utf-8")
+    chromium.get(path.as_uri())
+    body = chromium.find_element(By.TAG_NAME, "body")
+    assert "serif" not in body.value_of_css_property("font-family").replace(
+        "sans-serif", ""
+    )
+    assert "Model: seed-net" in body.text
+    assert "do not add up" in chromium.find_element(By.CLASS_NAME, "legend").text
+    sections = chromium.find_elements(By.TAG_NAME, "section")
+    assert [s.find_element(By.CLASS_NAME, "text").text for s in sections] == [
+        TEXT,
+        "Dull <b>and</b> dreadful.",  # the text's markup shown, not run
+    ]
+    marks = sections[0].find_elements(By.TAG_NAME, "mark")
+    colours = {m.text: m.value_of_css_property("background-color") for m in marks}
+    assert colours["wonderful"].startswith("rgba(0, 160, 0")
+    assert colours["dreadful"].startswith("rgba(220, 0, 0")
+    width = chromium.execute_script("return document.documentElement.scrollWidth")
+    assert width <= chromium.execute_script("return window.innerWidth")

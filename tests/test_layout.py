@@ -24,6 +24,7 @@ FLOORS = {
     "inspection": 2,
     "plotting": 2,
     "model_selection": 3,
+    "serve": 3,
     "cli": 4,
 }
 #: public in 0.1 (the API reference then), importable from the top level

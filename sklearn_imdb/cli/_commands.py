@@ -17,6 +17,8 @@ from ._data import evaluation, texts_to_score, train_test_texts
 from ._parser import build_parser
 
 EXIT_USAGE = 2
+#: the library's parameters named in its errors, as the command line spells them
+PYTHON_WORDS = {"text_column=": "--text-column", "label_column=": "--label-column"}
 
 
 def main(argv=None):
@@ -38,6 +40,8 @@ def main(argv=None):
         message = (
             str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         )
+        for python, option in PYTHON_WORDS.items():  # the command line's words
+            message = message.replace(python, option)
         print(f"sklearn-imdb {args.command}: error: {message}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -73,7 +77,7 @@ def cmd_train(args):
     if args.epochs is not None:
         params["clf__epochs"] = args.epochs
     pipe = named_pipeline(args.model, **params)
-    out = _out_dir(args.out)
+    _check_out_dir(args.out)
     X_train, y_train, X_test, y_test = train_test_texts(args)
     print(
         f"training {args.model} on {len(X_train):,} reviews "
@@ -84,7 +88,19 @@ def cmd_train(args):
     fit_seconds = time.perf_counter() - start
     text, predicted = evaluation(pipe, X_test, y_test)
     print(f"fitted in {fit_seconds:.1f} s; test: {text}")
-    path = save_model(pipe, out / "model.skimdb")
+    out = _check_out_dir(args.out)
+    out.mkdir(parents=True, exist_ok=True)  # now, with something to put there
+    data = str(args.data) if args.data else "IMDB's training split"
+    path = save_model(
+        pipe,
+        out / "model.skimdb",
+        metadata={
+            "pipeline": args.model,
+            "parameters": {k: str(v) for k, v in params.items()},
+            "training_data": f"{data}, {len(X_train):,} texts",
+            "test": text,
+        },
+    )
     print(f"saved the fitted pipeline to {path}")
     figure = plot_confusion_matrix(
         y_test,
@@ -100,7 +116,11 @@ def cmd_train(args):
         from ..plotting import plot_history
 
         _close(
-            plot_history(history, path=out / "training_curves.png", title=args.model)
+            plot_history(
+                history,
+                path=out / "training_curves.png",
+                title=f"{args.model} on {len(X_train):,} training reviews",
+            )
         )
         print(f"saved the training curves to {out / 'training_curves.png'}")
 
@@ -150,7 +170,7 @@ def cmd_predict(args):
 
 
 def cmd_explain(args):
-    from ..inspection import explain, explanation_html, top_features
+    from ..inspection import MEANING, explain, explanation_html, top_features
     from ..model_files import load_model
 
     pipe = load_model(_existing_file(args.model))
@@ -182,11 +202,12 @@ def cmd_explain(args):
                 f"{term} ({value:+.3f})" for term, value in part.itertuples(False)
             )
             print(f"  {heading} {explanation.label}: {words or '-'}")
+    print(f"a contribution is {MEANING[explanations[0].kind]}")
     if args.html:
         from ..utils._files import atomic_write
 
         with atomic_write(args.html, "w") as f:
-            f.write(explanation_html(explanations))
+            f.write(explanation_html(explanations, title=f"Model: {args.model}"))
         print(f"wrote {args.html}")
 
 
@@ -216,8 +237,6 @@ def cmd_compare(args):
         out=args.out,
     )
     print(table_markdown(table))
-    if args.out:
-        print(f"wrote comparison.csv, comparison.md and comparison.png to {args.out}")
 
 
 def cmd_tune(args):
@@ -251,14 +270,39 @@ def cmd_tune(args):
         f"best parameters: {json.dumps(search.best_params_)} "
         f"(CV accuracy {search.best_score_:.4f})"
     )
-    if args.out:
-        print(f"wrote results.csv, best_params.json and scores.png to {args.out}")
 
 
-def _out_dir(path):
+def cmd_serve(args):
+    try:
+        from ..serve import Limits, serve
+    except ImportError as exc:
+        raise ImportError(
+            f"serve needs the [serve] extra ({exc}): pip install 'sklearn-imdb[serve]'"
+        ) from None
+    limits = Limits(
+        max_body_bytes=args.max_body_bytes,
+        max_texts=args.max_texts,
+        max_chars=args.max_chars,
+    )
+    print(
+        f"serving {args.model} at http://{args.host}:{args.port}/ "
+        f"({args.workers} worker{'s' if args.workers > 1 else ''}; "
+        "the API at /docs; Ctrl-C or SIGTERM stops it)",
+        flush=True,
+    )
+    serve(
+        _existing_file(args.model),
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        key=args.key,
+        limits=limits,
+    )
+
+
+def _check_out_dir(path):
     if path.exists() and not path.is_dir():
         raise ValueError(f"--out {path} exists and is not a folder")
-    path.mkdir(parents=True, exist_ok=True)
     return path
 
 
@@ -289,4 +333,5 @@ COMMANDS = {
     "explain": cmd_explain,
     "compare": cmd_compare,
     "tune": cmd_tune,
+    "serve": cmd_serve,
 }

@@ -5,7 +5,9 @@ error: one line and exit status 2.
 """
 
 import argparse
+import difflib
 import json
+import os
 from pathlib import Path
 
 __all__ = ["build_parser"]
@@ -29,6 +31,7 @@ def build_parser(functions, version):
     def command(name, func, help):
         sub = commands.add_parser(name, help=help, description=help)
         sub.set_defaults(run=func)
+        parser.commands[name] = sub
         return sub
 
     data = command(
@@ -128,6 +131,44 @@ def build_parser(functions, version):
         "--html", type=Path, help="also write the texts, words highlighted, here"
     )
 
+    serve = command(
+        "serve",
+        functions["serve"],
+        "serve a saved model over HTTP: JSON predictions and explanations, and "
+        "a page to try it (needs the [serve] extra)",
+    )
+    serve.add_argument("model", help="a model file written by 'train'")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    serve.add_argument(
+        "--port", type=_non_negative, default=8000, help="port (default: 8000)"
+    )
+    serve.add_argument(
+        "--workers", type=_positive, default=1, help="processes (default: 1)"
+    )
+    serve.add_argument(
+        "--key",
+        default=os.environ.get("SKLEARN_IMDB_MODEL_KEY"),
+        help="serve the model only if signed with this key (default: "
+        "$SKLEARN_IMDB_MODEL_KEY, which keeps it out of the process list)",
+    )
+    serve.add_argument(
+        "--max-texts", type=_positive, default=1000, help="texts a request (1000)"
+    )
+    serve.add_argument(
+        "--max-chars",
+        type=_positive,
+        default=100_000,
+        help="characters a text (100000)",
+    )
+    serve.add_argument(
+        "--max-body-bytes",
+        type=_positive,
+        default=1_000_000,
+        help="bytes a request's body (1000000)",
+    )
+
     compare = command(
         "compare",
         functions["compare"],
@@ -173,10 +214,37 @@ def build_parser(functions, version):
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, with its errors on one line (without the usage before them)."""
+    """argparse, with its errors on one line (without the usage before them),
+    and an unknown option answered with the closest known one of its command.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commands = {}
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+    def parse_args(self, args=None, namespace=None):
+        # argparse reports a subcommand's unknown options from the top
+        # parser, with the top parser's help; say the subcommand's instead
+        args, extras = self.parse_known_args(args, namespace)
+        if extras:
+            sub = self.commands.get(getattr(args, "command", None), self)
+            known = [o for a in sub._actions for o in a.option_strings]
+            hints = [
+                f"did you mean {close[0]}?"
+                for extra in extras
+                if extra.startswith("--")
+                for close in [difflib.get_close_matches(extra.split("=")[0], known, 1)]
+                if close
+            ]
+            sub.exit(
+                2,
+                f"{sub.prog}: error: unrecognized arguments: {' '.join(extras)}"
+                f"{'; ' + ' '.join(hints) if hints else ''} (see {sub.prog} --help)\n",
+            )
+        return args
 
 
 def _add_data(parser):

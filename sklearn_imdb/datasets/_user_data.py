@@ -235,10 +235,9 @@ def _column(frame, given, candidates, what, path):
     for name in candidates:
         if name in lower:
             return lower[name]
-    option = "--text-column" if what == "text" else "--label-column"
     raise ValueError(
         f"{path}: which column holds the {what}? Its columns are {columns}; name "
-        f"it with {what}_column= ({option} on the command line)."
+        f"it with {what}_column=."
     )
 
 

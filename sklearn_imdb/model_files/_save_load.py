@@ -35,7 +35,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._files import atomic_write
-from ._format import loads, read_members, write_members
+from ._format import decode, encode, loads, read_members, write_members
 from ._steps import dump_step, load_step
 
 __all__ = ["save_model", "load_model"]
@@ -44,7 +44,7 @@ FORMAT = "sklearn-imdb-model"
 VERSION = 2
 
 
-def save_model(pipeline, path, *, key=None):
+def save_model(pipeline, path, *, key=None, metadata=None):
     """Save a fitted pipeline to ``path`` in a pickle-free format.
 
     Parameters
@@ -61,6 +61,10 @@ def save_model(pipeline, path, *, key=None):
         A secret key: the file is signed (HMAC-SHA256) so that
         :func:`load_model` with the same key can tell it was made by a key
         holder.
+    metadata : dict or None, default=None
+        What to tell about the model (its name, its training data, its
+        scores): JSON values, returned by ``load_model(...,
+        return_metadata=True)`` and shown by ``sklearn-imdb serve``.
 
     Returns
     -------
@@ -76,6 +80,10 @@ def save_model(pipeline, path, *, key=None):
     for i, (name, step) in enumerate(pipeline.steps):
         steps.append({"name": name, **dump_step(step, f"step{i}", members)})
     manifest = {"format": FORMAT, "version": VERSION, "steps": steps}
+    if metadata is not None:
+        if not isinstance(metadata, dict):
+            raise TypeError(f"metadata must be a dict, got {type(metadata).__name__}")
+        manifest["metadata"] = encode(metadata)
     members["manifest.json"] = json.dumps(manifest, indent=1).encode()
     path = Path(path)
     with atomic_write(path) as f:
@@ -83,7 +91,7 @@ def save_model(pipeline, path, *, key=None):
     return path
 
 
-def load_model(path, *, key=None):
+def load_model(path, *, key=None, return_metadata=False):
     """Load a pipeline written by :func:`save_model`.
 
     Parameters
@@ -93,11 +101,17 @@ def load_model(path, *, key=None):
     key : bytes, str or None, default=None
         The key the file was signed with: a file whose signature does not
         verify, or that is not signed, is refused.
+    return_metadata : bool, default=False
+        Also return the metadata given to :func:`save_model`.
 
     Returns
     -------
     pipeline : Pipeline
-        The fitted pipeline, predicting exactly as the saved one.
+        The fitted pipeline, predicting exactly as the saved one. A network
+        step is a :class:`~sklearn_imdb.network.DenseNetworkPredictor`: it
+        predicts with NumPy, without starting TensorFlow.
+    metadata : dict
+        Only with ``return_metadata``: the saved metadata ({} if none).
 
     Raises
     ------
@@ -114,6 +128,9 @@ def load_model(path, *, key=None):
             (spec["name"], load_step(spec, f"step{i}", members))
             for i, spec in enumerate(manifest["steps"])
         ]
+        metadata = decode(manifest.get("metadata", {}))
+        if not isinstance(metadata, dict):
+            raise ValueError("its metadata is not a JSON object")
     except FileNotFoundError:
         raise
     except (
@@ -128,4 +145,5 @@ def load_model(path, *, key=None):
         raise ValueError(
             f"{path} is not a valid sklearn-imdb model file ({reason})."
         ) from exc
-    return Pipeline(steps)
+    pipeline = Pipeline(steps)
+    return (pipeline, metadata) if return_metadata else pipeline

@@ -59,16 +59,21 @@ def dump_step(step, prefix, members, *, member=False):
             "input_type": step.input_type_,
             "n_features_out": step.n_features_out_,
             "hash_seed": getattr(step, "hash_seed_", None),
-            "vocabulary": list(step.vocabulary_)
-            if step.input_type_ == "text"
-            else None,
         }
         members[f"{prefix}.json"] = json.dumps(state).encode()
+        if step.input_type_ == "text":
+            # a term a line, and the terms' keys: loading splits and hashes
+            # no more than a sample (see _stored_keys)
+            members[f"{prefix}.terms.txt"] = "\n".join(step._terms()).encode()
+            members[f"{prefix}.keys.npy"] = npy(np.asarray(step._table, np.uint64))
         if step.idf_ is not None:
             members[f"{prefix}.idf.npy"] = npy(step.idf_)
         return {"kind": kind}
-    if kind == "DenseNetworkClassifier":
-        weights = step.model_.get_weights()
+    if kind in ("DenseNetworkClassifier", "DenseNetworkPredictor"):
+        kind = "DenseNetworkClassifier"  # the same arrays and parameters
+        weights = (
+            step.model_.get_weights() if hasattr(step, "model_") else step.get_weights()
+        )
         for k, array in enumerate(weights):
             members[f"{prefix}.weight{k}.npy"] = npy(array)
         members[f"{prefix}.classes.npy"] = npy(plain(step.classes_))
@@ -170,17 +175,57 @@ def _load_vectorizer(prefix, members):
         else None
     )
     if vec.input_type_ == "ids":
-        vec.vocabulary_ = {f"token_{j}": j for j in range(vec.n_features_out_)}
+        vec._set_terms([f"token_{j}" for j in range(vec.n_features_out_)])
         return vec
-    terms = state["vocabulary"]
-    if not isinstance(terms, list) or len(terms) != vec.n_features_out_:
-        raise ValueError("the vocabulary does not match the number of features")
-    vec.vocabulary_ = {term: j for j, term in enumerate(terms)}
     vec.hash_seed_ = state["hash_seed"]
     if vec.hash_seed_ not in HASH_SEEDS:
         raise ValueError(f"unknown hash seed {vec.hash_seed_!r}")
-    vec._table = key_index(_term_keys(terms, vec.hash_seed_))
+    if f"{prefix}.terms.txt" in members:
+        terms = members[f"{prefix}.terms.txt"]
+        terms.decode("utf-8")  # refused now if damaged, not on first use
+        lines = terms.split(b"\n")
+    else:  # written before the terms were stored a line each
+        terms = lines = state["vocabulary"]
+    if not isinstance(lines, list) or len(lines) != vec.n_features_out_:
+        raise ValueError("the vocabulary does not match the number of features")
+    vec._table = key_index(_stored_keys(lines, vec.hash_seed_, prefix, members))
+    vec._set_terms(terms)
     return vec
+
+
+#: terms whose stored key is checked against their hash on loading
+CHECKED_KEYS = 1000
+
+
+def _stored_keys(terms, seed, prefix, members):
+    """The terms' keys as stored (checked on a sample), or hashed anew.
+
+    Hashing 500,000 n-grams took 1.1 s of a 1.8 s load (nb-net's vocabulary);
+    the stored keys take none. A sample spread over the vocabulary is hashed
+    again to catch another hashing or a mismatch; a crafted file could pair
+    other terms and keys, as it could store other terms or weights: only its
+    predictions are its crafter's (see ``_save_load`` on signatures).
+    ``terms``: strings, or UTF-8 bytes.
+    """
+    name = f"{prefix}.keys.npy"
+    if name not in members:  # written before the keys were stored
+        return _term_keys([_text(t) for t in terms], seed)
+    keys = load_npy(members[name])
+    if keys.dtype != np.uint64 or keys.shape != (len(terms),):
+        raise ValueError("the vocabulary's keys do not match its terms")
+    sample = np.unique(np.linspace(0, len(terms) - 1, CHECKED_KEYS).astype(int))
+    hashed = _term_keys([_text(terms[i]) for i in sample], seed)
+    if not np.array_equal(hashed, keys[sample]):
+        raise ValueError("the vocabulary's keys do not match its terms")
+    return keys
+
+
+def _text(term):
+    if isinstance(term, bytes):
+        return term.decode("utf-8")
+    if not isinstance(term, str):
+        raise ValueError("the vocabulary holds a term that is not a string")
+    return term
 
 
 def _term_keys(terms, seed):
@@ -197,43 +242,31 @@ def _term_keys(terms, seed):
 
 
 def _load_network(spec, prefix, members):
-    import scipy.sparse as sp
-
-    from ..network import DenseNetworkClassifier, weight_shapes
+    """The saved network as a NumPy predictor: loading it starts no TensorFlow."""
+    from ..network import DenseNetworkPredictor
 
     params = decode(spec["params"])
-    allowed = set(DenseNetworkClassifier._parameter_constraints)
+    allowed = set(DenseNetworkPredictor._parameter_constraints)
     for name, value in params.items():
         routed = name.startswith("optimizer__") and type(value) in (int, float)
         if name not in allowed and not routed:
             raise ValueError(f"unknown network parameter {name}={value!r:.40}")
-    clf = DenseNetworkClassifier(**params)
-    clf._validate_params()  # InvalidParameterError (a ValueError) names the value
+    # InvalidParameterError (a ValueError) names a wrong value
+    DenseNetworkPredictor(**params)._validate_params()
     n_features, sparse = spec["n_features"], spec["sparse"]
     if type(n_features) is not int or n_features < 1 or type(sparse) is not bool:
         raise ValueError("the network's input size or kind is invalid")
     classes = load_npy(members[f"{prefix}.classes.npy"])
     if classes.ndim != 1 or classes.size < 2 or np.unique(classes).size < classes.size:
         raise ValueError("the network's classes are invalid")
-    shapes = weight_shapes(
-        n_features, classes.size, hidden_layers=clf.hidden_layers, units=clf.units
-    )
     names = sorted(m for m in members if m.startswith(f"{prefix}.weight"))
     weights = [load_npy(members[f"{prefix}.weight{k}.npy"]) for k in range(len(names))]
-    # checked before anything is built: the shapes follow from the parameters,
-    # so a claimed size beyond the arrays actually stored is refused here
-    if [w.shape for w in weights] != shapes or any(
-        w.dtype != np.float32 for w in weights
-    ):
-        raise ValueError("the network's weights do not match its architecture")
-    empty = (
-        sp.csr_matrix((classes.size, n_features), dtype=np.float32)
-        if sparse
-        else np.zeros((classes.size, n_features), dtype=np.float32)
-    )
-    clf.initialize(empty, classes)  # builds the network through _architecture
-    clf.model_.set_weights(weights)
-    return clf
+    net = DenseNetworkPredictor.from_arrays(
+        weights[::2], weights[1::2], classes, sparse=sparse, **params
+    )  # checks the weights' shapes against the parameters
+    if net.n_features_in_ != n_features:
+        raise ValueError("the network's weights do not match its input size")
+    return net
 
 
 def _params(step, only=None, **override):

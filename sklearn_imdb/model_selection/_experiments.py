@@ -25,7 +25,7 @@ from ..datasets import load_splits
 from ..utils.parallel import dask_backend, share_tensorflow_ops, threads_per_worker
 from ._final_step_search import final_step_search, searches_final_step
 from ._pipelines import available_pipelines, check_classes, named_pipeline
-from ._reports import write_comparison, write_search
+from ._reports import files_written, write_comparison, write_search
 from ._scoring import predict_with_scores, scores_of_predictions
 
 __all__ = ["GRIDS", "compare", "tune"]
@@ -141,7 +141,10 @@ def compare(
     if out is not None:
         title = f"{dataset}, {len(X_train):,} training reviews"
         positive = y_test == np.unique(y_train)[-1]
-        write_comparison(table, Path(out), cv, title, (positive, probabilities))
+        written = write_comparison(
+            table, Path(out), cv, title, (positive, probabilities)
+        )
+        logger.info("%s", files_written(written, out))
     return table
 
 
@@ -247,7 +250,9 @@ def tune(
         else:
             search.fit(X, y)
     if out is not None:
-        write_search(search, Path(out))
+        name = grid if isinstance(grid, str) else getattr(grid, "name", "custom")
+        title = f"{model} on {len(X):,} training reviews, {name} grid, {cv}-fold CV"
+        logger.info("%s", files_written(write_search(search, Path(out), title), out))
     return search
 
 

@@ -12,10 +12,17 @@ import pandas as pd
 
 from ..utils._files import atomic_write
 
-__all__ = ["table_markdown", "write_comparison", "write_search"]
+__all__ = ["files_written", "table_markdown", "write_comparison", "write_search"]
+
+
+def files_written(names, out):
+    """``"wrote a, b and c to out"``: what a comparison or search reports."""
+    listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+    return f"wrote {listed} to {out}"
 
 
 def write_comparison(table, out, cv, title, calibration):
+    """Write the comparison's files into ``out``; their names, in order."""
     out.mkdir(parents=True, exist_ok=True)
     with atomic_write(out / "comparison.csv", "w") as f:
         table.to_csv(f, index=False, float_format="%.4f")
@@ -23,6 +30,7 @@ def write_comparison(table, out, cv, title, calibration):
         f.write(table_markdown(table) + "\n")
     from ..plotting import plot_calibration, plot_comparison
 
+    written = ["comparison.csv", "comparison.md", "comparison.png"]
     positive, probabilities = calibration
     if probabilities:
         _close(
@@ -30,8 +38,10 @@ def write_comparison(table, out, cv, title, calibration):
                 positive, probabilities, title=title, path=out / "calibration.png"
             )
         )
+        written.append("calibration.png")
     title += f", {cv}-fold CV on train" if cv else ", no CV"
     _close(plot_comparison(table, title=title, path=out / "comparison.png"))
+    return written
 
 
 def table_markdown(table, floatfmt=".4f"):
@@ -69,7 +79,8 @@ def table_markdown(table, floatfmt=".4f"):
     return "\n".join(lines)
 
 
-def write_search(search, out):
+def write_search(search, out, title):
+    """Write the search's files into ``out``; their names, in order."""
     out.mkdir(parents=True, exist_ok=True)
     results = pd.DataFrame(search.cv_results_)
     keep = ["rank_test_score", "mean_test_score", "std_test_score", "mean_fit_time"]
@@ -83,7 +94,8 @@ def write_search(search, out):
         f.write(json.dumps(best, indent=2) + "\n")
     from ..plotting import plot_search
 
-    _close(plot_search(table, path=out / "scores.png"))
+    _close(plot_search(table, path=out / "scores.png", title=title))
+    return ["results.csv", "best_params.json", "scores.png"]
 
 
 def _close(fig):

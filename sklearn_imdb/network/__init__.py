@@ -13,8 +13,17 @@ the classifier's module does, on first use.
 import importlib
 
 from ._architecture import ARCHITECTURE, build_network, weight_shapes
+from ._forward import forward
+from ._predictor import DenseNetworkPredictor
 
-__all__ = ["ARCHITECTURE", "DenseNetworkClassifier", "build_network", "weight_shapes"]
+__all__ = [
+    "ARCHITECTURE",
+    "DenseNetworkClassifier",
+    "DenseNetworkPredictor",
+    "build_network",
+    "forward",
+    "weight_shapes",
+]
 
 
 def __getattr__(name):

@@ -1,16 +1,15 @@
 """The notebook's Dense network as a scikit-learn classifier (via scikeras)."""
 
 import logging
-import numbers
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_consistent_length
 
 from ..utils._keras import import_keras
-from ._architecture import ACTIVATIONS, ARCHITECTURE, LOSSES, OPTIMIZERS, build_network
+from ._architecture import ARCHITECTURE, build_network
 from ._batches import batches, epoch_orders
+from ._parameters import NetworkParameters
 from ._predictions import Predictions
 from ._scikeras_fixes import FixedKerasClassifier
 from ._targets import check_target, hold_out
@@ -25,7 +24,9 @@ __all__ = ["DenseNetworkClassifier"]
 logger = logging.getLogger(__name__)
 
 
-class DenseNetworkClassifier(TracedCopies, Predictions, FixedKerasClassifier):
+class DenseNetworkClassifier(
+    TracedCopies, Predictions, NetworkParameters, FixedKerasClassifier
+):
     """A stack of Dense layers on (sparse) bag-of-words features.
 
     The network of the Keras IMDB walk-through — ``hidden_layers`` Dense layers
@@ -130,72 +131,6 @@ class DenseNetworkClassifier(TracedCopies, Predictions, FixedKerasClassifier):
     >>> pipe.predict(["great"]).tolist()
     ['pos']
     """
-
-    _parameter_constraints = {
-        "hidden_layers": [Interval(numbers.Integral, 0, None, closed="left")],
-        "units": [Interval(numbers.Integral, 1, None, closed="left")],
-        "activation": [StrOptions(set(ACTIVATIONS))],
-        "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
-        "loss": [StrOptions(set(LOSSES))],
-        "optimizer": [StrOptions(set(OPTIMIZERS))],
-        "epochs": [Interval(numbers.Integral, 1, None, closed="left")],
-        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "validation_split": [Interval(numbers.Real, 0, 1, closed="left")],
-        "early_stopping": ["boolean"],
-        "patience": [Interval(numbers.Integral, 1, None, closed="left")],
-        "metrics": [list, None],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
-        "callbacks": [list, None],
-        "class_weight": [dict, StrOptions({"balanced"}), None],
-        "warm_start": ["boolean"],
-        "shuffle": ["boolean"],
-    }
-
-    def __init__(
-        self,
-        *,
-        hidden_layers=2,
-        units=16,
-        activation="relu",
-        dropout=0.0,
-        loss="binary_crossentropy",
-        optimizer="rmsprop",
-        epochs=4,
-        batch_size=512,
-        validation_split=0.0,
-        early_stopping=False,
-        patience=2,
-        metrics=None,
-        random_state=None,
-        verbose=0,
-        callbacks=None,
-        class_weight=None,
-        warm_start=False,
-        shuffle=True,
-        **kwargs,
-    ):
-        self.hidden_layers = hidden_layers
-        self.units = units
-        self.activation = activation
-        self.dropout = dropout
-        self.loss = loss
-        self.optimizer = optimizer
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.validation_split = validation_split
-        self.early_stopping = early_stopping
-        self.patience = patience
-        self.metrics = metrics
-        self.random_state = random_state
-        self.verbose = verbose
-        self.callbacks = callbacks
-        self.class_weight = class_weight
-        self.warm_start = warm_start
-        self.shuffle = shuffle
-        vars(self).update(kwargs)
-        if kwargs:
-            self._user_params = set(kwargs)
 
     # scikeras reads these attributes; they are not parameters of this class
     model = None

@@ -10,8 +10,7 @@ layers and compile settings that has already been traced.
 
 A fit copies the estimator's model's state into a free trainer (weights, the
 dropout layers' seed states and the optimizer's variables), trains the
-trainer and copies its state back, each copy one graph call (predictions
-have their own traced function per network: see ``_predictions``). Every
+trainer and copies its state back, each copy one graph call. Every
 number is computed by Keras' own training step from the same state, so the
 results are those of training the model itself to float32 rounding
 (``tests/network/test_trainers.py``; bit for bit where both graphs get the
@@ -39,16 +38,13 @@ _lock = threading.Lock()
 _free = collections.OrderedDict()  # key -> list of free trainers, oldest first
 
 
-def network_key(model, *, compiled=True):
+def network_key(model):
     """What a trainer must share with ``model``: its layers and compile settings.
 
     Parameters
     ----------
     model : keras.Model
         A compiled model.
-    compiled : bool, default=True
-        Whether the compile settings count (training) or the layers alone
-        (predictions).
 
     Returns
     -------
@@ -64,7 +60,7 @@ def network_key(model, *, compiled=True):
         if compile_config.get("run_eagerly"):
             return None
         compile_config["optimizer"]["config"].pop("name", None)
-        config = [model.get_config(), compile_config if compiled else None]
+        config = [model.get_config(), compile_config]
         return json.dumps(_without_seeds(config), sort_keys=True)
     except (TypeError, ValueError, KeyError, AttributeError):
         return None

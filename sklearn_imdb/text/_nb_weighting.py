@@ -125,12 +125,12 @@ class NBFeatureWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X = validate_data(
             self, X, accept_sparse="csr", reset=False, dtype=(np.float64, np.float32)
         )
-        ratio = self.ratio_.astype(X.dtype)
         if sp.issparse(X):
             X = X.copy()
-            X.data *= ratio[X.indices]
+            # the row's ratios, not all 500,000, cast (a third of one review's time)
+            X.data *= self.ratio_[X.indices].astype(X.dtype)
         else:
-            X = X * ratio
+            X = X * self.ratio_.astype(X.dtype)
         return X if self.norm is None else normalize(X, norm=self.norm, copy=False)
 
     def __sklearn_tags__(self):

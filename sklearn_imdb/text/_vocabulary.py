@@ -191,4 +191,7 @@ def count_text(docs, ngram_range, seed, table, map_chunks):
         cols = table.get_indexer(grams.keys)
         return count_matrix(grams.docs, cols, len(chunk), len(table))
 
-    return sp.vstack(map_chunks(count_chunk, chunks(docs)), format="csr")
+    parts = chunks(docs)
+    if len(parts) == 1:  # one review: no stacking (a tenth of its time)
+        return count_chunk(parts[0])
+    return sp.vstack(map_chunks(count_chunk, parts), format="csr")

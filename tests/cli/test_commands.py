@@ -178,7 +178,7 @@ def test_interrupted_search_keeps_the_previous_results(
     assert run(capsys, *argv)[0] == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    def interrupted_write(search, path):
+    def interrupted_write(search, path, title):
         # Ctrl-C half-way through writing the new results
         with atomic_write(path / "results.csv", "w") as f:
             f.write("rank_test_score,mean_")

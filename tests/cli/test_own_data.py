@@ -221,7 +221,12 @@ def test_compare_and_tune_take_own_data(tmp_path, capsys):
         (None, [], "no such file or folder"),
         (b"", [], "is empty"),
         (b"text,label\nfine,pos\n", ["--test-size", "2"], "between 0 and 1"),
-        (b"words,stars\nfine,1\nbad,2\n", [], "which column holds the text?"),
+        (
+            b"words,stars\nfine,1\nbad,2\n",
+            [],
+            "which column holds the text? Its columns are ['words', 'stars']; name "
+            "it with --text-column.",
+        ),
         (b"text,label\nfine,pos\nbad,\n", [], "row 2 has no label"),
         (b"text,label\nfine,pos\nbad,pos\n", [], "a classifier needs at least two"),
         (b"text,label\nfine,pos\n\xff\xfe,neg\n", [], "line 3 is not valid utf-8"),
@@ -233,14 +238,33 @@ def test_bad_files_are_one_line_errors(tmp_path, capsys, content, argv, message)
     path = tmp_path / f"data{suffix}"
     if content is not None:
         path.write_bytes(content)
+    out = tmp_path / "out" / "train"
     try:
-        code = main(["train", "--data", str(path), "--out", str(tmp_path), *argv])
+        code = main(["train", "--data", str(path), "--out", str(out), *argv])
     except SystemExit as exit:  # argparse's own errors
         code = exit.code
     err = capsys.readouterr().err
     assert code == 2 and message in err
     assert err.count("\n") == 1 and "Traceback" not in err
-    assert not (tmp_path / "model.skimdb").exists()
+    assert "text_column=" not in err  # the command line's words only
+    assert not (tmp_path / "out").exists()  # no empty folder left behind
+
+
+@pytest.mark.parametrize(
+    "argv, hint",
+    [
+        (["train", "--modle", "nb-net"], "did you mean --model?"),
+        (["predict", "m.skimdb", "--fromat=csv"], "did you mean --format?"),
+        (["compare", "--modles", "all"], "did you mean --models?"),
+    ],
+)
+def test_a_mistyped_option_gets_the_close_one_and_its_commands_help(capsys, argv, hint):
+    with pytest.raises(SystemExit) as exit:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit.value.code == 2 and err.count("\n") == 1
+    assert hint in err
+    assert err.rstrip().endswith(f"(see sklearn-imdb {argv[0]} --help)")
 
 
 def test_options_that_need_data_say_so(tmp_path, capsys, small_archive):

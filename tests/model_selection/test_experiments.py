@@ -37,6 +37,12 @@ def test_compare_writes_table_markdown_and_plot(small_archive, tmp_path, caplog)
     # progress: each model as it starts, its fold accuracies as they end
     assert "[2/3] bernoulli-nb" in caplog.text
     assert "bernoulli-nb: fold accuracies [" in caplog.text
+    # every file written is named, and nothing else is there
+    names = "comparison.csv, comparison.md, comparison.png and calibration.png"
+    assert f"wrote {names} to {out}" in caplog.text
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["comparison.csv", "comparison.md", "comparison.png", "calibration.png"]
+    )
 
 
 def test_compare_without_cv(small_archive):
@@ -75,9 +81,16 @@ def _tune(**kwargs):
     )
 
 
-def test_tune_writes_results(small_archive, tmp_path):
+def test_tune_writes_results(small_archive, tmp_path, caplog):
     out = tmp_path / "tune"
-    search = _tune(out=out, n_jobs=2)
+    with caplog.at_level("INFO", logger="sklearn_imdb.model_selection"):
+        search = _tune(out=out, n_jobs=2)
+    assert f"wrote results.csv, best_params.json and scores.png to {out}" in caplog.text
+    assert sorted(p.name for p in out.iterdir()) == [
+        "best_params.json",
+        "results.csv",
+        "scores.png",
+    ]
     assert search.best_params_ == {"clf__epochs": 12, "clf__units": 16}
     results = pd.read_csv(out / "results.csv")
     assert results["rank_test_score"].tolist() == sorted(results["rank_test_score"])
