@@ -379,16 +379,30 @@ def main():
     parser.add_argument(
         "--models", type=Path, help="a folder to keep the fitted models in"
     )
+    parser.add_argument(
+        "--parts",
+        default="cold,latency,batch,load",
+        help="which measurements, comma-separated (default: all four)",
+    )
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     folder = args.models or Path(tempfile.mkdtemp(prefix="bench_serve_"))
     folder.mkdir(parents=True, exist_ok=True)
     print(f"# From a model file to an answer\n\n{machine()}\n")
     paths = fit_models(folder)
-    ft_model, vw_model = fit_rivals(folder)
+    if "cold" in parts:
+        _print_cold(*cold(paths, args.repeat), args.repeat)
+    if "latency" in parts:
+        _print_latency(latency(paths, *fit_rivals(folder)))
+    if "batch" in parts:
+        _print_batch(batch(paths))
+    if "load" in parts:
+        _print_load(paths, args, folder)
 
-    rows, floor_s, floor_mb = cold(paths, args.repeat)
+
+def _print_cold(rows, floor_s, floor_mb, repeat):
     print(
-        f"## Cold command line (median of {args.repeat} fresh processes; peak "
+        f"## Cold command line (median of {repeat} fresh processes; peak "
         "memory: the most of any)\n\n| command | wall s | x floor | peak MB | x floor "
         "| limit MB (1.3 x floor + 2 x file) |\n|---|---|---|---|---|---|"
     )
@@ -399,24 +413,30 @@ def main():
             f"{mb / floor_mb:.2f} | {limit} |"
         )
 
+
+def _print_latency(rows):
     print(
         "\n## One review in-process (ms; 300 calls after 20, a fresh process "
         "each)\n\n| model | median | p99 |\n|---|---|---|"
     )
-    for label, median, p99 in latency(paths, ft_model, vw_model):
+    for label, median, p99 in rows:
         print(f"| {label} | {median:.3f} | {p99:.3f} |")
 
+
+def _print_batch(rows):
     print(
         "\n## The 25,000 test reviews in one call (s)\n\n| model | loaded "
         "pipeline (NumPy) | Keras' predict (vectorizing included) | ratio | "
         "largest difference |\n|---|---|---|---|---|"
     )
-    for name, ours_s, keras_s, diff in batch(paths):
+    for name, ours_s, keras_s, diff in rows:
         print(
             f"| {name} | {ours_s:.2f} | {keras_s:.2f} | {keras_s / ours_s:.1f}x "
             f"| {diff:.1e} |"
         )
 
+
+def _print_load(paths, args, folder):
     print(
         f"\n## Load test: wrk, {args.clients} connections for {args.seconds:.0f} s, "
         "one review a request (256 reviews in turn)\n\n"

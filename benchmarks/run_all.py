@@ -74,6 +74,13 @@ SECTIONS = {
         f"GridSearchCV against tune, in one run, and plain at {BEFORE}",
         ["bench_search.py", "--grid", "eight", "--cv", "3", "--before", BEFORE],
     ),
+    "serve": (
+        "From a model file to an answer: cold command line, one review, 25,000 "
+        "reviews, a loaded server (issue 35 targets: cold predict <= 1.2x the "
+        "import floor and peak <= 1.3x its + 2x the file; one review <= 1 ms; "
+        "load test p99 <= 50 ms, no errors, RSS growth <= 5%)",
+        ["bench_serve.py"],
+    ),
     "search": (
         "Grid search, the notebook's 72 candidates x 3 folds + refit, full "
         "training split (issue 12 targets: <= 180 s, >= 2.5x plain GridSearchCV); "
@@ -119,6 +126,8 @@ def assemble():
         path = HERE / "results" / f"{name}.md"
         if path.exists():
             parts += ["", f"## {title}", "", path.read_text().strip()]
+    history = HERE / "results" / "history.md"  # written by hand, not by a run
+    parts += ["", "## Earlier runs", "", history.read_text().strip()]
     (HERE / "RESULTS.md").write_text("\n".join(parts) + "\n")
 
 

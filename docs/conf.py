@@ -63,7 +63,11 @@ intersphinx_mapping = {}
 html_theme = "pydata_sphinx_theme"
 html_title = "sklearn-imdb"
 html_theme_options = {"navigation_with_keys": False, "show_toc_level": 2}
-templates_path = []
+templates_path = ["_templates"]
+# "On this page" lists a class's methods as from_arrays(), not with the class
+toc_object_entries_show_parents = "hide"
+html_static_path = ["_static"]
+html_css_files = ["sklearn-imdb.css"]
 exclude_patterns = ["_build"]
 
 sphinx_gallery_conf = {

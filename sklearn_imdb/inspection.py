@@ -149,10 +149,10 @@ def top_features(pipe, *, n=20):
 
 #: what a contribution is, for each kind of explanation
 MEANING = {
-    "linear": "a word's weight in the linear model times its value: the "
+    "linear": "a term's weight in the linear model times its value: the "
     "contributions add up to the model's score (bar its intercept)",
-    "removal": "how much the predicted label's probability drops when the word "
-    "alone is removed: for a network these effects do not add up, and a word "
+    "removal": "how much the predicted label's probability drops when the term "
+    "alone is removed: for a network these effects do not add up, and a term "
     "may count for more once another is gone",
 }
 

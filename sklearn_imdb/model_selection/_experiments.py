@@ -6,25 +6,28 @@ network's architecture, on this machine (joblib's loky processes) or on a
 Dask cluster.
 """
 
+import collections
 import json
 import logging
 import os
+import threading
 import time
 from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import (
-    GridSearchCV,
-    StratifiedKFold,
-    cross_val_score,
-)
+from joblib import Parallel, delayed
+from sklearn.base import clone
+from sklearn.metrics import accuracy_score, check_scoring
+from sklearn.model_selection import GridSearchCV, ParameterGrid, StratifiedKFold
+from sklearn.utils import _safe_indexing
 
 from ..datasets import load_splits
 from ..utils.parallel import dask_backend, share_tensorflow_ops, threads_per_worker
 from ._final_step_search import final_step_search, searches_final_step
 from ._pipelines import available_pipelines, check_classes, named_pipeline
+from ._progress import Progress, clock, quiet_epochs
 from ._reports import files_written, write_comparison, write_search
 from ._scoring import predict_with_scores, scores_of_predictions
 
@@ -110,16 +113,19 @@ def compare(
     for name in models:  # before any work: unknown names, too many classes
         check_classes(name, n_classes)
     rows, probabilities = [], {}
-    for i, name in enumerate(models, 1):
-        logger.info("[%d/%d] %s", i, len(models), name)
+    progress = Progress(len(models) * ((cv or 0) + 1), logger)
+    for name in models:
         pipe = named_pipeline(name)
         cv_scores = [np.nan]
-        if cv:
-            folds = StratifiedKFold(cv, shuffle=True, random_state=random_state)
-            cv_scores = _cross_val_accuracy(pipe, X_train, y_train, folds, n_jobs, name)
-        start = time.perf_counter()
-        pipe.fit(X_train, y_train)
-        fit_seconds = time.perf_counter() - start
+        with quiet_epochs():
+            if cv:
+                folds = StratifiedKFold(cv, shuffle=True, random_state=random_state)
+                cv_scores = _cross_val_accuracy(
+                    pipe, X_train, y_train, folds, n_jobs, name, progress
+                )
+            start = time.perf_counter()
+            pipe.fit(X_train, y_train)
+            fit_seconds = time.perf_counter() - start
         start = time.perf_counter()
         predicted, scores, is_proba = predict_with_scores(pipe, X_test)
         predict_seconds = time.perf_counter() - start
@@ -136,7 +142,10 @@ def compare(
                 "predict_seconds": predict_seconds,
             }
         )
-        logger.info("    %s: test accuracy %.4f", name, test["accuracy"])
+        progress.report(
+            f"{name} on all training reviews: test accuracy {test['accuracy']:.4f}"
+            f", fitted in {fit_seconds:.1f} s"
+        )
     table = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
     if out is not None:
         title = f"{dataset}, {len(X_train):,} training reviews"
@@ -197,7 +206,11 @@ def tune(
     random_state : int, default=0
         Seed of the sample and the folds.
     verbose : int, default=0
-        Passed to ``GridSearchCV`` (2 reports every fit as it ends).
+        Above 0, log a line for every fit as it ends (its candidate, fold,
+        accuracy and seconds) with the search's progress and an ETA, at INFO
+        level to the ``sklearn_imdb.model_selection`` logger, where the fits
+        run in this process (threads, or ``n_jobs=1``); searches in worker
+        processes log their start and end.
 
     Returns
     -------
@@ -222,16 +235,22 @@ def tune(
         n_candidates * cv,
         backend,
     )
+    final_step = searches_final_step(pipe, param_grid)
+    in_process = backend == "loky" and (final_step or n_jobs in (None, 1))
     search = GridSearchCV(
         pipe,
         param_grid,
         cv=folds,
-        scoring="accuracy",
+        # a scorer that reports each fit where the fits run here; joblib's
+        # and GridSearchCV's own lines are left off (they interleave)
+        scoring=(
+            _ReportingAccuracy(param_grid, cv, Progress(n_candidates * cv, logger))
+            if verbose and in_process
+            else "accuracy"
+        ),
         n_jobs=n_jobs,
-        verbose=verbose,
         error_score="raise",
     )
-    final_step = searches_final_step(pipe, param_grid)
     if backend == "dask":
         workers = dask_backend(scheduler, n_jobs, scatter=[X, y])
     elif final_step:
@@ -243,12 +262,22 @@ def tune(
         workers = nullcontext()
     else:
         workers = threads_per_worker(n_jobs)
-    with workers:
+    start = time.perf_counter()
+    with workers, quiet_epochs():
         if final_step:
             # each fold vectorized once for every candidate (_final_step_search)
             search = final_step_search(search, X, y, threads=backend == "loky")
         else:
             search.fit(X, y)
+    # the search keeps plain accuracy as its scorer, not the reporting one
+    search.scoring = "accuracy"
+    search.scorer_ = check_scoring(search.best_estimator_, scoring="accuracy")
+    logger.info(
+        "Searched in %s; the best candidate refitted on all %s reviews in %.1f s",
+        clock(time.perf_counter() - start),
+        f"{len(X):,}",
+        search.refit_time_,
+    )
     if out is not None:
         name = grid if isinstance(grid, str) else getattr(grid, "name", "custom")
         title = f"{model} on {len(X):,} training reviews, {name} grid, {cv}-fold CV"
@@ -270,19 +299,77 @@ def _check_cv(cv, allow_zero=True):
         raise ValueError(f"cv must be {allowed}an integer >= 2, got {cv!r}.")
 
 
-def _cross_val_accuracy(pipe, X, y, folds, n_jobs, name):
-    with threads_per_worker(n_jobs):
-        scores = cross_val_score(
-            pipe,
-            X,
-            y,
-            cv=folds,
-            scoring="accuracy",
-            n_jobs=n_jobs,
-            verbose=1 if logger.isEnabledFor(logging.INFO) else 0,
+class _ReportingAccuracy:
+    """Accuracy, each call (one fit's test fold) reported to ``progress``.
+
+    GridSearchCV scores every fit once, where it was fitted; a scorer is the
+    one hook it calls there. The candidate is found by its parameters, the
+    fold counted per candidate, the seconds those of the calling thread.
+    """
+
+    def __init__(self, param_grid, n_folds, progress):
+        self.names = list(param_grid)
+        self.candidates = {
+            tuple(repr(p[n]) for n in self.names): i
+            for i, p in enumerate(ParameterGrid(param_grid), 1)
+        }
+        self.n_folds, self.progress = n_folds, progress
+        self.folds = collections.Counter()
+        self._lock = threading.Lock()
+
+    def __call__(self, estimator, X, y):
+        seconds = self.progress.seconds_in_this_thread()
+        accuracy = accuracy_score(y, estimator.predict(X))
+        params = estimator.get_params()
+        # the final step alone (final_step_search) knows its parameters
+        # without the step's prefix
+        values = [params.get(n, params.get(n.split("__", 1)[-1])) for n in self.names]
+        key = tuple(map(repr, values))
+        with self._lock:
+            self.folds[key] += 1
+            fold = self.folds[key]
+        shown = ", ".join(
+            f"{n.removeprefix('clf__')}={v}" for n, v in zip(self.names, values)
         )
-    logger.info("    %s: fold accuracies %s", name, np.round(scores, 4).tolist())
-    return scores
+        self.progress.report(
+            f"candidate {self.candidates.get(key, '?')}/{len(self.candidates)} "
+            f"({shown}) fold {fold}/{self.n_folds}: accuracy {accuracy:.4f} "
+            f"in {seconds:.1f} s"
+        )
+        return accuracy
+
+
+def _cross_val_accuracy(pipe, X, y, folds, n_jobs, name, progress):
+    """Each fold's accuracy, reported as it ends.
+
+    ``cross_val_score`` returns when every fold has ended; joblib's unordered
+    generator hands each fold's result over as it ends, so that the
+    progress shows the folds as they go (as ``cross_val_score`` does, the
+    folds are fitted on clones in joblib's workers).
+    """
+    splits = list(folds.split(X, y))
+    with threads_per_worker(n_jobs):
+        results = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+            delayed(_fold_accuracy)(pipe, X, y, train, test, k)
+            for k, (train, test) in enumerate(splits, 1)
+        )
+        scores = {}
+        for k, accuracy, seconds in results:
+            scores[k] = accuracy
+            progress.report(
+                f"{name} fold {k}/{len(splits)}: accuracy {accuracy:.4f} "
+                f"in {seconds:.1f} s"
+            )
+    return [scores[k] for k in sorted(scores)]
+
+
+def _fold_accuracy(pipe, X, y, train, test, k):
+    start = time.perf_counter()
+    fitted = clone(pipe).fit(_safe_indexing(X, train), _safe_indexing(y, train))
+    accuracy = accuracy_score(
+        _safe_indexing(y, test), fitted.predict(_safe_indexing(X, test))
+    )
+    return k, float(accuracy), time.perf_counter() - start
 
 
 def _n_candidates(param_grid):

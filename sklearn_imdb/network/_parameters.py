@@ -12,7 +12,62 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._architecture import ACTIVATIONS, LOSSES, OPTIMIZERS
 
-__all__ = ["NetworkParameters", "ROUTING_PREFIXES"]
+__all__ = ["NetworkParameters", "PARAMETERS_DOC", "ROUTING_PREFIXES"]
+
+#: the Parameters section of both estimators' docstrings (``%(parameters)s``)
+PARAMETERS_DOC = """Parameters
+    ----------
+    hidden_layers : int, default=2
+        Number of hidden Dense layers (0 gives logistic regression).
+    units : int, default=16
+        Units of each hidden layer.
+    activation : str, default="relu"
+        Activation of the hidden layers: one of ``"relu"``, ``"tanh"``,
+        ``"sigmoid"``, ``"elu"``, ``"selu"``, ``"gelu"``, ``"swish"``,
+        ``"linear"``.
+    dropout : float, default=0.0
+        Dropout rate after each hidden layer.
+    loss : {"binary_crossentropy", "mse"}, default="binary_crossentropy"
+        Training loss. For more than two classes, cross-entropy means
+        categorical cross-entropy on the softmax output.
+    optimizer : str, default="rmsprop"
+        One of ``"rmsprop"``, ``"adam"``, ``"adamw"``, ``"sgd"``,
+        ``"adagrad"``, ``"nadam"``. Set its learning rate with
+        ``optimizer__learning_rate`` (Keras' default: 0.001).
+    epochs : int, default=4
+        Passes over the training data.
+    batch_size : int, default=512
+        Reviews per gradient step (and per prediction batch).
+    validation_split : float, default=0.0
+        Fraction of the training data held out to report ``val_loss`` and
+        ``val_accuracy`` each epoch. Unlike Keras' own ``validation_split``
+        (the *last* rows), the hold-out is a shuffled, stratified sample.
+    early_stopping : bool, default=False
+        Stop when the validation loss has not improved for ``patience``
+        epochs and restore the best weights. Validates on 10% of the data
+        when ``validation_split`` is 0.
+    patience : int, default=2
+        Epochs without improvement before early stopping.
+    metrics : list or None, default=None
+        Keras metrics to record; None records accuracy.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the weights, the hold-out and the shuffling: the same seed
+        gives the same predictions.
+    verbose : int, default=0
+        0 is silent, 1 shows Keras' progress bar, 2 one line per epoch.
+        Each epoch is also logged at INFO level to the ``sklearn_imdb.network`` logger.
+    callbacks : list of keras.callbacks.Callback or None, default=None
+        Extra Keras callbacks.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss.
+    warm_start : bool, default=False
+        Continue training the current model on the next ``fit``.
+    shuffle : bool, default=True
+        Shuffle the training data before each epoch.
+    **kwargs : dict
+        Routed scikeras parameters (``optimizer__*``, ``fit__*``,
+        ``predict__*``, ``compile__*``, ...), stored as given.
+"""
 
 #: scikeras' routed parameters (``optimizer__learning_rate``): its ``_routing_prefixes``
 ROUTING_PREFIXES = (

@@ -14,7 +14,7 @@ from sklearn.utils._tags import InputTags
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._forward import forward
-from ._parameters import ROUTING_PREFIXES, NetworkParameters
+from ._parameters import PARAMETERS_DOC, ROUTING_PREFIXES, NetworkParameters
 
 __all__ = ["DenseNetworkPredictor"]
 
@@ -30,12 +30,11 @@ class DenseNetworkPredictor(NetworkParameters, ClassifierMixin, BaseEstimator):
     weights (``warm_start=True`` continues from them); predictions stay in
     NumPy.
 
-    Parameters
-    ----------
-    **params : dict
-        The parameters of :class:`~sklearn_imdb.DenseNetworkClassifier`,
-        stored as given.
+    Its parameters are :class:`~sklearn_imdb.DenseNetworkClassifier`'s, which
+    it trains with; they do not change its predictions, which come from the
+    weights.
 
+    %(parameters)s
     Attributes
     ----------
     coefs_ : list of ndarray
@@ -210,6 +209,25 @@ class DenseNetworkPredictor(NetworkParameters, ClassifierMixin, BaseEstimator):
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
 
+    def score(self, X, y, sample_weight=None):
+        """Accuracy of :meth:`predict` on ``X`` against ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+        y : array-like of shape (n_samples,)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples.
+
+        Returns
+        -------
+        score : float
+            The fraction of samples predicted right.
+        """
+        return super().score(X, y, sample_weight=sample_weight)
+
     def to_classifier(self):
         """A :class:`~sklearn_imdb.DenseNetworkClassifier` with these weights.
 
@@ -315,3 +333,6 @@ class DenseNetworkPredictor(NetworkParameters, ClassifierMixin, BaseEstimator):
         tags.input_tags = InputTags(sparse=True)
         tags.non_deterministic = self.random_state is None
         return tags
+
+
+DenseNetworkPredictor.__doc__ %= {"parameters": PARAMETERS_DOC}

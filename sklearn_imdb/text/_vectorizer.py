@@ -275,7 +275,7 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
 
     @property
     def vocabulary_(self):
-        """dict: each term's column (``token_<id>`` for token-id input)."""
+        """Each term's column: a dict (``token_<id>`` for token-id input)."""
         check_is_fitted(self)
         if self._vocabulary is None:
             terms = self._terms()

@@ -6,6 +6,7 @@ import io
 import json
 import re
 import shlex
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ from sklearn_imdb.cli import main
 
 from ..conftest import NEUTRAL
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "user_guide" / "own_data.rst"
 TOPICS = {
     "sport": "goal match team referee league striker".split(),
     "food": "recipe soup oven spicy dessert flavour".split(),
@@ -48,29 +49,30 @@ def write_topics(path, n_per_class=40, seed=0):
     return path
 
 
-def readme_example():
-    """The README's "Your own data" section: its Python code and commands."""
-    text = README.read_text()
-    section = text.split("## Your own data", 1)[1].split("\n## ", 1)[0]
-    python = re.findall(r"```python\n(.*?)```", section, re.S)
+def guide_example():
+    """The user guide's worked example: its Python code and commands."""
+    text = GUIDE.read_text()
+    section = text.split("A worked example\n", 1)[1].split("\n---", 1)[0]
+    section = textwrap.dedent(section.replace("\n   ", "\n"))
+    python = re.findall(r"code-block:: python\n\n(.*?)\n\.\. ", section, re.S)
     commands = re.findall(r"^\$ (sklearn-imdb .*)$", section, re.M)
     return section, "\n".join(python), commands
 
 
-def test_readme_example_runs_as_written(tmp_path, capsys, monkeypatch):
-    """The CSV of the README is written by its own code, and every command of
-    the section runs on it with the output the README shows."""
-    section, code, commands = readme_example()
+def test_the_guides_example_runs_as_written(tmp_path, capsys, monkeypatch):
+    """The CSV of the user guide's example is written by its own code, and
+    every command of it runs on it with the output the guide shows."""
+    section, code, commands = guide_example()
     assert code and len(commands) >= 4
     monkeypatch.chdir(tmp_path)
-    exec(compile(code, "README.md", "exec"), {})
+    exec(compile(code, "own_data.rst", "exec"), {})
     frame = pd.read_csv("short_reviews.csv")
     assert len(frame) >= 200 and set(frame["label"]) == {"pos", "neg"}
     for command in commands:
         argv = shlex.split(command)[1:]
         code, out, err = run(capsys, *argv)
         assert code == 0, (command, err)
-        # the README shows the output's first line after the command
+        # the guide shows the output's first line after the command
         shown = section.split(f"$ {command}\n", 1)[1].splitlines()[0]
         if not shown.startswith(("```", "$")):
             assert out.splitlines()[0].split()[:2] == shown.split()[:2], command

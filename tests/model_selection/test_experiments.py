@@ -1,5 +1,6 @@
 import json
 import os
+import re
 import time
 from contextlib import nullcontext
 
@@ -34,9 +35,15 @@ def test_compare_writes_table_markdown_and_plot(small_archive, tmp_path, caplog)
     assert (out / "calibration.png").stat().st_size > 1000
     assert table["test_ece"].between(0, 1).iloc[:2].all()
     assert np.isnan(table.loc[2, "test_ece"])  # LinearSVC: no probabilities
-    # progress: each model as it starts, its fold accuracies as they end
-    assert "[2/3] bernoulli-nb" in caplog.text
-    assert "bernoulli-nb: fold accuracies [" in caplog.text
+    # progress: a line a finished fit (3 models x (3 folds + the final fit)),
+    # with the count, the accuracy in one format, the seconds and an ETA
+    lines = [r.getMessage() for r in caplog.records if "ETA" in r.getMessage()]
+    assert len(lines) == 12
+    assert re.search(
+        r"\] +5/12  bernoulli-nb fold \d/3: accuracy [01]\.\d{4} in ", lines[4]
+    )
+    assert lines[-1].startswith("  [####################] 12/12  linear-svc on all")
+    assert re.search(r"\(\d+:\d\d elapsed, ETA 0:00\)$", lines[-1])
     # every file written is named, and nothing else is there
     names = "comparison.csv, comparison.md, comparison.png and calibration.png"
     assert f"wrote {names} to {out}" in caplog.text
@@ -81,10 +88,22 @@ def _tune(**kwargs):
     )
 
 
-def test_tune_writes_results(small_archive, tmp_path, caplog):
+def test_tune_writes_results(small_archive, tmp_path, caplog, capfd):
     out = tmp_path / "tune"
-    with caplog.at_level("INFO", logger="sklearn_imdb.model_selection"):
-        search = _tune(out=out, n_jobs=2)
+    with caplog.at_level("INFO", logger="sklearn_imdb"):
+        search = _tune(out=out, n_jobs=2, verbose=1)
+    # a line a fit, from two threads, each whole; no epoch lines, no joblib's
+    fits = [r.getMessage() for r in caplog.records if "ETA" in r.getMessage()]
+    assert len(fits) == 8
+    assert sorted(
+        re.findall(
+            r"candidate (\d)/4 \(units=\d+, epochs=\d+\) fold (\d)/2", "\n".join(fits)
+        )
+    ) == [(str(c), str(f)) for c in range(1, 5) for f in (1, 2)]
+    assert not any(re.search(r"epoch \d+/\d+:", r.getMessage()) for r in caplog.records)
+    assert "[Parallel" not in capfd.readouterr().err
+    # what the search keeps is plain accuracy, not the reporting scorer
+    assert search.scoring == "accuracy" and "Reporting" not in repr(search.scorer_)
     assert f"wrote results.csv, best_params.json and scores.png to {out}" in caplog.text
     assert sorted(p.name for p in out.iterdir()) == [
         "best_params.json",
