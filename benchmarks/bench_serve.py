@@ -388,7 +388,7 @@ def main():
     parts = set(args.parts.split(","))
     folder = args.models or Path(tempfile.mkdtemp(prefix="bench_serve_"))
     folder.mkdir(parents=True, exist_ok=True)
-    print(f"# From a model file to an answer\n\n{machine()}\n")
+    print(f"machine: {machine()}\n")
     paths = fit_models(folder)
     if "cold" in parts:
         _print_cold(*cold(paths, args.repeat), args.repeat)
@@ -402,7 +402,7 @@ def main():
 
 def _print_cold(rows, floor_s, floor_mb, repeat):
     print(
-        f"## Cold command line (median of {repeat} fresh processes; peak "
+        f"### Cold command line (median of {repeat} fresh processes; peak "
         "memory: the most of any)\n\n| command | wall s | x floor | peak MB | x floor "
         "| limit MB (1.3 x floor + 2 x file) |\n|---|---|---|---|---|---|"
     )
@@ -416,7 +416,7 @@ def _print_cold(rows, floor_s, floor_mb, repeat):
 
 def _print_latency(rows):
     print(
-        "\n## One review in-process (ms; 300 calls after 20, a fresh process "
+        "\n### One review in-process (ms; 300 calls after 20, a fresh process "
         "each)\n\n| model | median | p99 |\n|---|---|---|"
     )
     for label, median, p99 in rows:
@@ -425,7 +425,7 @@ def _print_latency(rows):
 
 def _print_batch(rows):
     print(
-        "\n## The 25,000 test reviews in one call (s)\n\n| model | loaded "
+        "\n### The 25,000 test reviews in one call (s)\n\n| model | loaded "
         "pipeline (NumPy) | Keras' predict (vectorizing included) | ratio | "
         "largest difference |\n|---|---|---|---|---|"
     )
@@ -438,7 +438,7 @@ def _print_batch(rows):
 
 def _print_load(paths, args, folder):
     print(
-        f"\n## Load test: wrk, {args.clients} connections for {args.seconds:.0f} s, "
+        f"\n### Load test: wrk, {args.clients} connections for {args.seconds:.0f} s, "
         "one review a request (256 reviews in turn)\n\n"
         "| model | server processes | requests/s | p50 ms | p99 ms | non-2xx | "
         "socket errors | server RSS MB start / end | exit status |\n"

@@ -58,6 +58,11 @@ SECTIONS = {
         "words over nb-net as it was)",
         ["bench_accuracy.py", "--seeds", "3"],
     ),
+    "readme": (
+        "The README's table: the recommended pipelines and two baselines, with "
+        "the peak memory of a fresh process fitting and predicting",
+        ["bench_accuracy.py", "--models", "seed-net,logreg,nb-logreg,nb-net"],
+    ),
     "scale": (
         "Scale: 12,500, 25,000 and 50,000 distinct reviews; fixed cost apart",
         ["bench_scale.py"],

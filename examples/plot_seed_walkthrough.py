@@ -96,7 +96,7 @@ print(
 fig = plot_history(
     history,
     path=OUT / "training_curves.png",
-    title=f"Trained on {len(train.data) - n_val:,} reviews, validated on "
+    title=f"IMDB: trained on {len(train.data) - n_val:,} reviews, validated on "
     f"{n_val:,} held-out reviews",
 )
 

@@ -106,8 +106,12 @@ def plot_comparison(table, *, path=None, title=None):
     )
     ax.bar(x + 0.2, table["test_accuracy"], 0.4, label="test accuracy")
     ax.set_xticks(x, table["model"], rotation=20, ha="right")
-    scores = np.r_[table["cv_accuracy_mean"].dropna(), table["test_accuracy"]]
-    ax.set_ylim(max(0.0, scores.min() - 0.05), min(1.0, scores.max() + 0.02))
+    cv_low = (table["cv_accuracy_mean"] - table["cv_accuracy_std"]).dropna()
+    cv_high = (table["cv_accuracy_mean"] + table["cv_accuracy_std"]).dropna()
+    low = np.r_[cv_low, table["test_accuracy"]].min()
+    high = np.r_[cv_high, table["test_accuracy"]].max()
+    # the error bars whole, below 1
+    ax.set_ylim(max(0.0, low - 0.03), min(1.0, high + 0.01))
     ax.set(ylabel="Accuracy", title=title or "Model comparison")
     fig.legend(loc="outside lower center", ncols=2)  # never over a bar
     if path is not None:

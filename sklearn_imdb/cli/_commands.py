@@ -107,7 +107,7 @@ def cmd_train(args):
         predicted,
         labels=pipe.classes_,
         path=out / "confusion_matrix.png",
-        title=f"{args.model}, {len(X_test):,} test reviews",
+        title=f"{args.model}, {_data_name(args)}: {len(X_test):,} test reviews",
     )
     _close(figure)
     print(f"saved the confusion matrix to {out / 'confusion_matrix.png'}")
@@ -119,7 +119,7 @@ def cmd_train(args):
             plot_history(
                 history,
                 path=out / "training_curves.png",
-                title=f"{args.model} on {len(X_train):,} training reviews",
+                title=f"{args.model}, {_data_name(args)}: {len(X_train):,} training reviews",
             )
         )
         print(f"saved the training curves to {out / 'training_curves.png'}")
@@ -235,6 +235,7 @@ def cmd_compare(args):
         splits=splits,
         n_jobs=args.n_jobs,
         out=args.out,
+        data_name=_data_name(args),
     )
     print(table_markdown(table))
 
@@ -248,6 +249,7 @@ def cmd_tune(args):
         cv=args.cv,
         limit=args.limit,
         splits=train_test_texts(args),
+        data_name=_data_name(args),
         n_jobs=args.n_jobs,
         backend=args.backend,
         scheduler=args.scheduler,
@@ -298,6 +300,10 @@ def cmd_serve(args):
         key=args.key,
         limits=limits,
     )
+
+
+def _data_name(args):
+    return "IMDB" if args.data is None else Path(args.data).name
 
 
 def _check_out_dir(path):

@@ -12,6 +12,7 @@ import logging
 import os
 import threading
 import time
+import warnings
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -72,6 +73,7 @@ def compare(
     n_jobs=None,
     out=None,
     random_state=0,
+    data_name=None,
 ):
     """Cross-validate named pipelines, then fit on train and score on test.
 
@@ -96,6 +98,9 @@ def compare(
         reliability diagram of every model with probabilities) there.
     random_state : int, default=0
         Seed of the sample and the folds.
+    data_name : str or None, default=None
+        What the figures' titles call the data; None: "IMDB", or "your data"
+        with ``splits``.
 
     Returns
     -------
@@ -106,7 +111,7 @@ def compare(
         :func:`~sklearn_imdb.classification_scores` gives them.
     """
     _check_cv(cv)
-    dataset = "IMDB" if splits is None else "your data"
+    dataset = data_name or ("IMDB" if splits is None else "your data")
     X_train, y_train, X_test, y_test = splits or load_splits(limit, random_state)
     n_classes = len(np.unique(y_train))
     models = available_pipelines(n_classes) if models is None else list(models)
@@ -170,6 +175,7 @@ def tune(
     out=None,
     random_state=0,
     verbose=0,
+    data_name=None,
 ):
     """Grid-search a pipeline's parameters with cross-validation.
 
@@ -211,6 +217,9 @@ def tune(
         level to the ``sklearn_imdb.model_selection`` logger, where the fits
         run in this process (threads, or ``n_jobs=1``); searches in worker
         processes log their start and end.
+    data_name : str or None, default=None
+        What the figure's title calls the data; None: "IMDB", or "your data"
+        with ``splits``.
 
     Returns
     -------
@@ -280,7 +289,9 @@ def tune(
     )
     if out is not None:
         name = grid if isinstance(grid, str) else getattr(grid, "name", "custom")
-        title = f"{model} on {len(X):,} training reviews, {name} grid, {cv}-fold CV"
+        data = data_name or ("IMDB" if splits is None else "your data")
+        title = f"{model} on {data}, {len(X):,} training reviews, {name} grid, "
+        title += f"{cv}-fold CV"
         logger.info("%s", files_written(write_search(search, Path(out), title), out))
     return search
 
@@ -317,7 +328,14 @@ class _ReportingAccuracy:
         self.folds = collections.Counter()
         self._lock = threading.Lock()
 
+    def __getstate__(self):
+        # sent to a worker process, it scores without reporting: its lines
+        # would not reach this process's log
+        return {**vars(self), "progress": None, "_lock": None}
+
     def __call__(self, estimator, X, y):
+        if self.progress is None:
+            return accuracy_score(y, estimator.predict(X))
         seconds = self.progress.seconds_in_this_thread()
         accuracy = accuracy_score(y, estimator.predict(X))
         params = estimator.get_params()
@@ -348,7 +366,11 @@ def _cross_val_accuracy(pipe, X, y, folds, n_jobs, name, progress):
     folds are fitted on clones in joblib's workers).
     """
     splits = list(folds.split(X, y))
-    with threads_per_worker(n_jobs):
+    with threads_per_worker(n_jobs), warnings.catch_warnings():
+        # loky replaces a worker whose memory grew (TensorFlow's, after a
+        # fit) and warns that it "stopped while some jobs were given"; the
+        # jobs are run again elsewhere, nothing is lost
+        warnings.filterwarnings("ignore", "A worker stopped", UserWarning)
         results = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
             delayed(_fold_accuracy)(pipe, X, y, train, test, k)
             for k, (train, test) in enumerate(splits, 1)

@@ -109,7 +109,8 @@ def final_step_search(search, X, y, *, threads=False):
     if len({block.shape[1] for pair in blocks for block in pair}) > 1:
         # e.g. fewer distinct words than num_words: the folds' widths differ
         logger.info("Folds of different widths: every candidate fits its pipeline")
-        return search.fit(X, y)
+        with parallel_config(backend="threading") if threads else nullcontext():
+            return search.fit(X, y)
     features = _stack([block for pair in blocks for block in pair])
     targets = np.concatenate(
         [_safe_indexing(y, part) for train, test in folds for part in (train, test)]
