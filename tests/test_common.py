@@ -17,7 +17,12 @@ from sklearn.exceptions import SkipTestWarning
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.fixes import parse_version
 
-from sklearn_imdb import DenseNetworkClassifier, MultiHotVectorizer, NBFeatureWeighter
+from sklearn_imdb import (
+    DenseNetworkClassifier,
+    DenseNetworkPredictor,
+    MultiHotVectorizer,
+    NBFeatureWeighter,
+)
 
 # scikit-learn's whole estimator checks: left out of make test-fast
 pytestmark = pytest.mark.slow
@@ -99,6 +104,8 @@ def _expected_failures(estimator):
         return BINARY_ONLY
     if isinstance(estimator, MultiHotVectorizer):
         return {}
+    if isinstance(estimator, DenseNetworkPredictor):  # trains a classifier
+        return dict(MINI_BATCH)
     failures = {**SCIKERAS, **MINI_BATCH}
     if estimator.epochs == DenseNetworkClassifier().epochs:
         failures.update(DEFAULTS)
@@ -115,6 +122,10 @@ with warnings.catch_warnings():
         [
             DenseNetworkClassifier(),
             DenseNetworkClassifier(
+                epochs=30, batch_size=32, units=32, optimizer="adam", random_state=0
+            ),
+            # what load_model returns: it trains through a DenseNetworkClassifier
+            DenseNetworkPredictor(
                 epochs=30, batch_size=32, units=32, optimizer="adam", random_state=0
             ),
             NBFeatureWeighter(),

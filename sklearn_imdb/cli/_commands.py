@@ -119,7 +119,8 @@ def cmd_train(args):
             plot_history(
                 history,
                 path=out / "training_curves.png",
-                title=f"{args.model}, {_data_name(args)}: {len(X_train):,} training reviews",
+                title=f"{args.model}, {_data_name(args)}: "
+                f"{len(X_train):,} training reviews",
             )
         )
         print(f"saved the training curves to {out / 'training_curves.png'}")
