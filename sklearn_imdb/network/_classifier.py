@@ -4,7 +4,6 @@ import logging
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.utils.validation import check_consistent_length
 
 from ..utils._keras import import_keras
 from ._architecture import ARCHITECTURE, build_network
@@ -110,16 +109,21 @@ class DenseNetworkClassifier(
         return super().fit(X, y, sample_weight=sample_weight, **kwargs)
 
     def partial_fit(self, X, y, classes=None, sample_weight=None, **kwargs):
-        """Train for one epoch, keeping the current weights.
+        """Train for one epoch on this chunk, keeping the current weights.
+
+        The scikit-learn way of streaming (as ``SGDClassifier``'s): call it on
+        each chunk in turn, ``classes`` on the first call; the network is
+        built then, and each later call continues its weights and optimizer.
 
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data.
         y : array-like of shape (n_samples,)
-            Class labels.
+            Class labels: any of ``classes``, one alone included.
         classes : array-like of shape (n_classes,), default=None
-            All classes; needed on the first call when ``y`` lacks some.
+            Every class of the stream: required on the first call (a chunk
+            may lack some), and the same if given again.
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the samples in the loss.
         **kwargs : dict
@@ -131,8 +135,26 @@ class DenseNetworkClassifier(
             The classifier.
         """
         self._validate_params()
-        check_consistent_length(X, y)
-        return super().partial_fit(X, y, classes, sample_weight, **kwargs)
+        if classes is not None:
+            classes = np.unique(np.asarray(classes))
+            if classes.size < 2:
+                raise ValueError(
+                    f"classes must hold at least 2 classes, got {classes.tolist()}."
+                )
+        if not self.initialized_:
+            if classes is None:
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit: "
+                    "every class of the stream."
+                )
+        elif classes is not None and not np.array_equal(classes, self.classes_):
+            raise ValueError(
+                f"classes={classes.tolist()} is not the same as on the first call "
+                f"to partial_fit: {self.classes_.tolist()}."
+            )
+        known = self.classes_ if classes is None else classes
+        y = check_target(X, y, type(self).__name__, classes=known)
+        return super().partial_fit(X, y, known, sample_weight, **kwargs)
 
     @property
     def target_encoder(self):

@@ -12,7 +12,7 @@ from sklearn.utils.validation import _num_samples, check_consistent_length, colu
 __all__ = ["check_target", "hold_out"]
 
 
-def check_target(X, y, name):
+def check_target(X, y, name, classes=None):
     """``y`` as an array of class labels, or a clear error naming the problem.
 
     Parameters
@@ -23,6 +23,9 @@ def check_target(X, y, name):
         The targets.
     name : str
         The estimator, for the messages.
+    classes : array-like or None, default=None
+        Every class of a stream (``partial_fit``): ``y`` may then hold one of
+        them only, and none other.
 
     Returns
     -------
@@ -51,6 +54,15 @@ def check_target(X, y, name):
         raise ValueError(
             f"Unknown label type: {name} needs class labels, got {kind!r}."
         )
+    if classes is not None:
+        unknown = np.setdiff1d(np.unique(y), classes)
+        if unknown.size:
+            raise ValueError(
+                f"y has labels {unknown.tolist()} that are not among the classes "
+                f"{np.asarray(classes).tolist()} given on the first call to "
+                "partial_fit: pass every class of the stream then."
+            )
+        return y
     classes = np.unique(y)
     if classes.size < 2:
         raise ValueError(

@@ -10,9 +10,9 @@ from sklearn.base import (
     TransformerMixin,
     _fit_context,
 )
-from sklearn.naive_bayes import MultinomialNB
 from sklearn.preprocessing import normalize
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import (
     check_is_fitted,
@@ -49,6 +49,8 @@ class NBFeatureWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         second class).
     classes_ : ndarray of shape (2,)
         The two classes.
+    feature_count_ : ndarray of shape (2, n_features)
+        Each class's feature totals (what :meth:`partial_fit` adds to).
     n_features_in_ : int
         Number of features seen in :meth:`fit`.
 
@@ -86,25 +88,93 @@ class NBFeatureWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self : NBFeatureWeighter
             The fitted transformer.
         """
+        for name in ("feature_count_", "n_features_in_", "classes_", "ratio_"):
+            vars(self).pop(name, None)  # a new fit forgets what partial_fit held
+        return self._count(X, y, None, whole=True)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None):
+        """Add ``X``'s feature totals to each class's, and update the ratios.
+
+        The counts of a stream of chunks give the ratios of the whole: after
+        ``partial_fit`` on every chunk, ``ratio_`` is :meth:`fit`'s on all of
+        them.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Non-negative features (counts or multi-hot).
+        y : array-like of shape (n_samples,)
+            Labels, each one of ``classes``.
+        classes : array-like of shape (2,), default=None
+            The two classes: required on the first call, as
+            ``SGDClassifier.partial_fit`` asks, since a chunk may hold one.
+
+        Returns
+        -------
+        self : NBFeatureWeighter
+            The fitted transformer.
+        """
+        return self._count(X, y, classes, whole=False)
+
+    def _count(self, X, y, classes, *, whole):
+        first = not hasattr(self, "feature_count_")
+        if first and hasattr(self, "ratio_"):
+            raise ValueError(
+                "this NBFeatureWeighter has ratios but not the counts behind them "
+                "(it was loaded from a model file): fit it again to count anew."
+            )
         X, y = validate_data(
-            self, X, y, accept_sparse="csr", dtype=(np.float64, np.float32)
+            self,
+            X,
+            y,
+            accept_sparse="csr",
+            dtype=(np.float64, np.float32),
+            reset=first,
         )
         check_non_negative(X, "NBFeatureWeighter (input X)")
         kind = type_of_target(y)
-        if kind != "binary":
+        if kind not in ("binary", "multiclass") or (whole and kind != "binary"):
             raise ValueError(
                 f"NBFeatureWeighter needs two classes (its weight is the log-ratio "
                 f"of two classes' feature frequencies), got a {kind} target."
             )
-        self.classes_, y = np.unique(y, return_inverse=True)
-        if self.classes_.size != 2:
+        if first:
+            classes = np.unique(y) if whole else classes
+            if classes is None:
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit: "
+                    "the two classes of the whole stream."
+                )
+            self.classes_ = np.unique(classes)
+            if self.classes_.size != 2:
+                raise ValueError(
+                    "NBFeatureWeighter needs samples of both classes, but the data "
+                    "contains only one class."
+                    if whole
+                    else f"NBFeatureWeighter needs two classes, got {len(classes)}."
+                )
+            self.feature_count_ = np.zeros((2, X.shape[1]))
+        elif classes is not None and not np.array_equal(
+            np.unique(classes), self.classes_
+        ):
             raise ValueError(
-                "NBFeatureWeighter needs samples of both classes, but the data "
-                "contains only one class."
+                f"classes={list(classes)} is not the same as on the first call "
+                f"to partial_fit: {self.classes_.tolist()}."
             )
+        unknown = np.setdiff1d(np.unique(y), self.classes_)
+        if unknown.size:
+            raise ValueError(
+                f"y has labels {unknown.tolist()} that are not among the classes "
+                f"{self.classes_.tolist()} given on the first call to partial_fit."
+            )
+        # as MultinomialNB counts: the one-hot labels' product with X
+        one_hot = (np.asarray(y)[:, None] == self.classes_).astype(np.float64)
+        self.feature_count_ += safe_sparse_dot(one_hot.T, X)
         # MultinomialNB's smoothed log feature probabilities are log(p/|p|_1)
         # and log(q/|q|_1): the ratio is their difference
-        log_prob = MultinomialNB(alpha=self.alpha).fit(X, y).feature_log_prob_
+        smoothed = self.feature_count_ + self.alpha
+        log_prob = np.log(smoothed) - np.log(smoothed.sum(axis=1, keepdims=True))
         self.ratio_ = log_prob[1] - log_prob[0]
         return self
 

@@ -272,3 +272,30 @@ def test_wrong_number_of_features(features):
     clf = small(epochs=1).fit(X, y)
     with pytest.raises(ValueError, match="features"):
         clf.predict(X[:, :5])
+
+
+def test_partial_fit_streams_chunks_as_sgd_classifier_does(features):
+    X, y = features
+    labels = np.where(np.asarray(y) == 1, "pos", "neg")
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        small().partial_fit(X, labels)
+    clf = small(random_state=0)
+    # one class a chunk: the classes given first say what the stream holds
+    order = np.argsort(labels, kind="stable")
+    chunks = np.array_split(order, 4)
+    for epoch in range(10):
+        for k, rows in enumerate(chunks):
+            first = epoch == 0 and k == 0
+            classes = ["neg", "pos"] if first else None
+            clf.partial_fit(X[rows], labels[rows], classes=classes)
+    assert clf.classes_.tolist() == ["neg", "pos"]
+    assert len(clf.history_["loss"]) == 40  # an epoch a call
+    shuffled = small(random_state=0)
+    for epoch in range(10):
+        for rows in np.array_split(np.random.default_rng(epoch).permutation(len(y)), 4):
+            shuffled.partial_fit(X[rows], labels[rows], classes=["neg", "pos"])
+    assert shuffled.score(X, labels) > 0.95
+    with pytest.raises(ValueError, match=r"labels \['meh'\] that are not among"):
+        shuffled.partial_fit(X[:2], ["pos", "meh"])
+    with pytest.raises(ValueError, match="not the same as on the first call"):
+        shuffled.partial_fit(X[:2], ["pos", "neg"], classes=["neg", "pos", "meh"])

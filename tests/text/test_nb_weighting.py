@@ -80,3 +80,36 @@ def test_norm_makes_a_short_review_as_strong_as_a_long_one():
 def test_bad_norm():
     with pytest.raises(ValueError, match="norm"):
         NBFeatureWeighter(norm="max").fit(X, y)
+
+
+def test_partial_fit_over_chunks_gives_fits_ratios():
+    rng = np.random.default_rng(0)
+    Xs = sp.csr_matrix(rng.poisson(0.3, size=(200, 40)).astype(np.float32))
+    labels = np.where(rng.random(200) < 0.4, "neg", "pos")
+    whole = NBFeatureWeighter(norm="l2").fit(Xs, labels)
+    streamed = NBFeatureWeighter(norm="l2")
+    for start in range(0, 200, 30):  # chunks of one class happen too
+        part = slice(start, start + 30)
+        streamed.partial_fit(Xs[part], labels[part], classes=["neg", "pos"])
+    np.testing.assert_array_equal(streamed.ratio_, whole.ratio_)
+    np.testing.assert_array_equal(streamed.feature_count_, whole.feature_count_)
+    one_class = NBFeatureWeighter().partial_fit(X[:2], y[:2], classes=["neg", "pos"])
+    assert one_class.ratio_.shape == (3,)
+
+
+def test_partial_fit_says_what_a_stream_lacks():
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        NBFeatureWeighter().partial_fit(X, y)
+    w = NBFeatureWeighter().partial_fit(X, y, classes=["neg", "pos"])
+    with pytest.raises(ValueError, match=r"labels \['meh'\] that are not among"):
+        w.partial_fit(X[:1], ["meh"])
+    with pytest.raises(ValueError, match="not the same as on the first call"):
+        w.partial_fit(X, y, classes=["neg", "meh"])
+    loaded = NBFeatureWeighter()
+    loaded.ratio_, loaded.classes_, loaded.n_features_in_ = w.ratio_, w.classes_, 3
+    with pytest.raises(ValueError, match="loaded from a model file"):
+        loaded.partial_fit(X, y)
+    # fit starts the counts anew
+    np.testing.assert_array_equal(
+        w.fit(X, y).ratio_, NBFeatureWeighter().fit(X, y).ratio_
+    )
