@@ -11,7 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils._tags import InputTags
-from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._forward import forward
 from ._parameters import PARAMETERS_DOC, ROUTING_PREFIXES, NetworkParameters
@@ -182,12 +182,9 @@ class DenseNetworkPredictor(NetworkParameters, ClassifierMixin, BaseEstimator):
             Columns in the order of ``classes_``.
         """
         check_is_fitted(self, "coefs_")
-        X = check_array(X, accept_sparse="csr", dtype=(np.float32, np.float64))
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but {type(self).__name__} is "
-                f"expecting {self.n_features_in_} features as input."
-            )
+        X = validate_data(
+            self, X, accept_sparse="csr", dtype=(np.float32, np.float64), reset=False
+        )
         outputs = forward(X, self.coefs_, self.intercepts_, self.activation)
         if outputs.shape[1] == 1:  # one sigmoid unit: scikeras' two columns
             outputs = np.column_stack([1 - outputs, outputs])

@@ -40,7 +40,9 @@ def test_every_keras_activation_has_its_numpy_twin():
         want = keras.activations.get(name)(keras.ops.convert_to_tensor(x)).numpy()
         got = function(x.copy())
         assert got.dtype == np.float32, name
-        assert_float32_close(got, want, steps=4)
+        # the stated float32 tolerance: TensorFlow 2.18's gelu (the oldest we
+        # support) is up to 9.5e-7 from scipy's erf-based one, 8 float32 steps
+        assert_float32_close(got, want)
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
