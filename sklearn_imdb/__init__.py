@@ -24,7 +24,14 @@ first named. A loaded model file predicts without TensorFlow
 
 import importlib
 
-from .datasets import fetch_imdb, load_labelled, load_reviews, load_splits, read_texts
+from .datasets import (
+    fetch_imdb,
+    iter_reviews,
+    load_labelled,
+    load_reviews,
+    load_splits,
+    read_texts,
+)
 from .inspection import explain, explanation_html, top_features
 from .model_files import load_model, save_model
 from .network import DenseNetworkPredictor, build_network
@@ -47,6 +54,7 @@ __all__ = [
     "explanation_html",
     "fetch_imdb",
     "iter_predictions",
+    "iter_reviews",
     "load_labelled",
     "load_model",
     "load_reviews",
@@ -80,6 +88,7 @@ _LAZY = {
             "compare",
             "describe_pipeline",
             "iter_predictions",
+            "iter_reviews",
             "named_pipeline",
             "predict_in_batches",
             "predict_with_scores",

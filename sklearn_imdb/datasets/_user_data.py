@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
-__all__ = ["load_reviews", "read_texts"]
+__all__ = ["iter_reviews", "load_reviews", "read_texts"]
 
 TEXT_COLUMNS = ("text", "review", "sentence", "content")
 LABEL_COLUMNS = ("label", "sentiment", "target", "class", "rating")
@@ -83,6 +83,83 @@ def load_reviews(path, *, text_column=None, label_column=None, encoding="utf-8")
     return _bunch(path, texts, labels)
 
 
+def iter_reviews(
+    path, *, chunksize=10000, text_column=None, label_column=None, encoding="utf-8"
+):
+    """Yield a labelled file's texts and labels a chunk at a time.
+
+    :func:`load_reviews`' streaming sibling, for files larger than memory:
+    each chunk is checked as :func:`load_reviews` checks a whole file, its
+    errors naming the row from the file's start, so that nothing is trained
+    on half a file without a word.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.csv``, ``.tsv``, ``.jsonl`` (or ``.ndjson``) or ``.parquet`` file.
+    chunksize : int, default=10000
+        Rows a chunk: memory is bounded by a chunk, not by the file.
+    text_column, label_column : str or None, default=None
+        The columns, found by name when None (as in :func:`load_reviews`).
+    encoding : str, default="utf-8"
+        The text encoding of a CSV, TSV or JSON Lines file.
+
+    Yields
+    ------
+    texts : list of str
+        A chunk's texts, in file order.
+    labels : ndarray of shape (len(texts),)
+        Their labels as written in the file (numbers in a CSV as numbers), of
+        one type throughout the file.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        For an empty file, an unknown format, columns that cannot be found, a
+        row without a text or a label (named by its number), labels of mixed
+        types (from the row where the type changes), or bytes that are not
+        ``encoding`` (the line named).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "tweets.csv"
+    >>> _ = path.write_text("text,label\\nLoved it,pos\\nAwful,neg\\nGreat,pos\\n")
+    >>> [(texts, labels.tolist()) for texts, labels in iter_reviews(path, chunksize=2)]
+    [(['Loved it', 'Awful'], ['pos', 'neg']), (['Great'], ['pos'])]
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file.")
+    kind = _table_kind(path)
+    if kind != "parquet":
+        _check_encoding(path, encoding)
+    first_row, label_kind = 0, None
+    for frame in _table_chunks(path, kind, encoding, chunksize):
+        if frame.empty:  # a header alone
+            continue
+        text_column = _column(frame, text_column, TEXT_COLUMNS, "text", path)
+        label_column = _column(frame, label_column, LABEL_COLUMNS, "label", path)
+        texts, labels = _checked_rows(
+            path, frame, text_column, label_column, kind, first_row
+        )
+        kind_here = "text" if labels.dtype.kind in "US" else "numbers"
+        if label_kind is None:
+            label_kind = kind_here
+        elif kind_here != label_kind:
+            raise ValueError(
+                f"{path}: the labels mix types from row {first_row + 1} on "
+                f"({label_kind} before, {kind_here} there); use one type for "
+                "every label."
+            )
+        first_row += len(frame)
+        yield texts, labels
+    if label_kind is None:
+        raise ValueError(f"{path} holds no rows.")
+
+
 def read_texts(path, *, text_column=None, encoding="utf-8", chunksize=10000):
     """Yield the texts of a file, a chunk at a time, labels or not.
 
@@ -145,9 +222,7 @@ def read_texts(path, *, text_column=None, encoding="utf-8", chunksize=10000):
         yield from chunk[column].fillna("").astype(str)
 
 
-def _read_table(path, text_column, label_column, encoding):
-    import pandas as pd
-
+def _table_kind(path):
     kind = _FORMATS.get(path.suffix.lower())
     if kind is None:
         raise ValueError(
@@ -156,44 +231,77 @@ def _read_table(path, text_column, label_column, encoding):
         )
     if path.stat().st_size == 0:
         raise ValueError(f"{path} is empty.")
-    if kind != "parquet":
-        _check_encoding(path, encoding)
+    return kind
+
+
+def _table_chunks(path, kind, encoding, chunksize=None):
+    """The table's rows as DataFrames: one, or chunks of ``chunksize`` rows."""
+    import pandas as pd
+
     try:
         if kind == "parquet":
-            frame = pd.read_parquet(path)
-        elif kind == "jsonl":
-            frame = pd.read_json(path, lines=True, encoding=encoding, dtype=False)
+            import pyarrow.parquet as pq
+
+            if chunksize is None:
+                yield pd.read_parquet(path)
+                return
+            for batch in pq.ParquetFile(path).iter_batches(chunksize):
+                yield batch.to_pandas()
+            return
+        if kind == "jsonl":
+            frames = pd.read_json(
+                path, lines=True, encoding=encoding, dtype=False, chunksize=chunksize
+            )
         else:
-            sep = "\t" if kind == "tsv" else ","
-            frame = pd.read_csv(
+            frames = pd.read_csv(
                 path,
-                sep=sep,
+                sep="\t" if kind == "tsv" else ",",
                 encoding=encoding,
                 dtype=str,
                 keep_default_na=False,
                 na_values=[""],
+                chunksize=chunksize,
             )
+        if chunksize is None:
+            yield frames
+            return
+        with frames:
+            yield from frames
     except ImportError as exc:
         raise ImportError(_NEEDS_PYARROW.format(path=path)) from exc
     except (ValueError, pd.errors.ParserError) as exc:
         raise ValueError(f"{path} is not a readable {kind} file: {exc}") from exc
-    if frame.empty:
-        raise ValueError(f"{path} holds no rows.")
-    text_column = _column(frame, text_column, TEXT_COLUMNS, "text", path)
-    label_column = _column(frame, label_column, LABEL_COLUMNS, "label", path)
+
+
+def _checked_rows(path, frame, text_column, label_column, kind, first_row=0):
+    """The texts and labels of a table's rows, or an error naming the row."""
     texts = frame[text_column]
     for i, text in enumerate(texts):
         if not isinstance(text, str) or not text.strip():
             raise ValueError(
-                f"{path}: row {i + 1} has no text in column {text_column!r}."
+                f"{path}: row {first_row + i + 1} has no text in column "
+                f"{text_column!r}."
             )
     labels = frame[label_column]
     missing = np.flatnonzero(labels.isna().to_numpy())
     if missing.size:
         raise ValueError(
-            f"{path}: row {missing[0] + 1} has no label in column {label_column!r}."
+            f"{path}: row {first_row + missing[0] + 1} has no label in column "
+            f"{label_column!r}."
         )
     return texts.tolist(), _labels(labels.tolist(), path, kind)
+
+
+def _read_table(path, text_column, label_column, encoding):
+    kind = _table_kind(path)
+    if kind != "parquet":
+        _check_encoding(path, encoding)
+    (frame,) = _table_chunks(path, kind, encoding)
+    if frame.empty:
+        raise ValueError(f"{path} holds no rows.")
+    text_column = _column(frame, text_column, TEXT_COLUMNS, "text", path)
+    label_column = _column(frame, label_column, LABEL_COLUMNS, "label", path)
+    return _checked_rows(path, frame, text_column, label_column, kind)
 
 
 def _labels(values, path, kind):
@@ -241,16 +349,28 @@ def _column(frame, given, candidates, what, path):
     )
 
 
-def _check_encoding(path, encoding):
-    data = path.read_bytes()
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ValueError(
-            f"{path}: line {line} is not valid {encoding} (byte "
-            f"{data[exc.start]:#04x}); give the file's encoding."
-        ) from None
+def _check_encoding(path, encoding, block=1 << 20):
+    """Refuse bytes that are not ``encoding``, naming their line; a block at a time."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines = 1
+    with path.open("rb") as f:
+        while True:
+            data = f.read(block)
+            try:
+                decoder.decode(data, final=not data)
+            except UnicodeDecodeError as exc:
+                # the decoder may hold back a partial character from before
+                start = max(exc.start - len(exc.object) + len(data), 0)
+                line = lines + data[:start].count(b"\n")
+                raise ValueError(
+                    f"{path}: line {line} is not valid {encoding} (byte "
+                    f"{exc.object[exc.start]:#04x}); give the file's encoding."
+                ) from None
+            if not data:
+                return
+            lines += data.count(b"\n")
 
 
 def _read_folder(path, encoding):

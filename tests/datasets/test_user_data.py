@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sklearn_imdb import load_reviews, named_pipeline
+from sklearn_imdb import iter_reviews, load_reviews, named_pipeline
+from sklearn_imdb.datasets._user_data import _check_encoding
 
 from ..conftest import make_reviews
 
@@ -115,3 +116,57 @@ def test_missing_file_and_unknown_column(tmp_path):
     )
     with pytest.raises(ValueError, match="no column 'stars'.*'text', 'label'"):
         load_reviews(path, label_column="stars")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".jsonl", ".parquet"])
+def test_iter_reviews_gives_load_reviews_a_chunk_at_a_time(tmp_path, suffix):
+    path = tmp_path / f"reviews{suffix}"
+    frame = _frame()
+    if suffix == ".parquet":
+        frame.to_parquet(path)
+    elif suffix == ".jsonl":
+        frame.to_json(path, orient="records", lines=True)
+    else:
+        frame.to_csv(path, index=False, sep="\t" if suffix == ".tsv" else ",")
+    chunks = list(iter_reviews(path, chunksize=25))
+    assert [len(texts) for texts, _ in chunks] == [25, 25, 10]
+    whole = load_reviews(path)
+    assert [t for texts, _ in chunks for t in texts] == whole.data
+    labels = np.concatenate([labels for _, labels in chunks])
+    np.testing.assert_array_equal(labels, np.asarray(whole.target_names)[whole.target])
+
+
+@pytest.mark.parametrize(
+    "content, match",
+    [
+        # each error names the row from the file's start, not the chunk's
+        ("text,label\n" + "fine,pos\n" * 5 + ",neg\n", "row 6 has no text"),
+        ("text,label\n" + "fine,pos\n" * 5 + "bad,\n", "row 6 has no label"),
+        (
+            "text,label\n" + "fine,pos\n" * 4 + "bad,1\n",
+            r"labels mix types from row 5 on \(text before, numbers there\)",
+        ),
+        ("text,label\n", "holds no rows"),
+        ("words,label\nfine,pos\n", r"which column holds the text\?"),
+    ],
+)
+def test_iter_reviews_names_the_row_of_a_bad_chunk(tmp_path, content, match):
+    path = tmp_path / "stream.csv"
+    path.write_text(content)
+    with pytest.raises(ValueError, match=match):
+        for _ in iter_reviews(path, chunksize=2):
+            pass
+
+
+def test_the_encoding_check_names_the_line_across_blocks(tmp_path):
+    path = tmp_path / "long.csv"
+    lines = [b"text,label\n"] + [b"caf\xc3\xa9 fine,pos\n"] * 300
+    lines[250] = b"bad \xff,neg\n"
+    path.write_bytes(b"".join(lines))
+    with pytest.raises(ValueError, match=r"line 251 is not valid utf-8 \(byte 0xff\)"):
+        _check_encoding(path, "utf-8", block=64)  # blocks that split an é too
+    # and before a single chunk is given
+    with pytest.raises(ValueError, match="line 251 is not valid"):
+        next(iter_reviews(path, chunksize=10))
+    path.write_bytes(b"".join(lines[:250]))
+    _check_encoding(path, "utf-8", block=7)
