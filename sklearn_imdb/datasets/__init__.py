@@ -10,7 +10,8 @@ one; :func:`load_splits` gives train and test splits of either, and
 
 from ._imdb import ARCHIVE, ARCHIVE_ENV, TARGET_NAMES, describe, fetch_imdb
 from ._splits import load_labelled, load_splits
-from ._user_data import iter_reviews, load_reviews, read_texts
+from ._user_data import load_reviews
+from ._user_streams import iter_reviews, read_texts
 
 __all__ = [
     "ARCHIVE",

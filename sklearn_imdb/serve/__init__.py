@@ -7,6 +7,7 @@ model predicts with NumPy (:func:`~sklearn_imdb.load_model`), so a server
 never starts TensorFlow.
 """
 
-from ._app import Limits, create_app, serve
+from ._app import create_app, serve
+from ._limits import Limits
 
 __all__ = ["Limits", "create_app", "serve"]

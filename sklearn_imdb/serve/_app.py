@@ -1,10 +1,10 @@
-"""The service's routes and limits: FastAPI around a loaded pipeline, run by uvicorn."""
+"""The service's routes: FastAPI around a loaded pipeline, run by uvicorn."""
 
 import hashlib
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -13,9 +13,10 @@ from .. import __version__
 from ..inspection import MEANING, explain
 from ..model_files import load_model
 from ..text._tokenizer import word_spans
+from ._limits import BodyLimit, Limits
 from ._page import PAGE
 
-__all__ = ["Limits", "create_app", "serve"]
+__all__ = ["create_app", "serve"]
 
 logger = logging.getLogger(__name__)
 
@@ -23,25 +24,6 @@ logger = logging.getLogger(__name__)
 INLINE_CHARS = 20_000
 #: where ``serve(workers=N)`` tells its worker processes what to load
 _ENVIRONMENT = "SKLEARN_IMDB_SERVE"
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one request may hold; beyond it the answer is 413.
-
-    Parameters
-    ----------
-    max_body_bytes : int, default=1_000_000
-        Bytes of a request's body.
-    max_texts : int, default=1000
-        Texts in one request.
-    max_chars : int, default=100_000
-        Characters of one text (IMDB's longest review has 13,704).
-    """
-
-    max_body_bytes: int = 1_000_000
-    max_texts: int = 1000
-    max_chars: int = 100_000
 
 
 def create_app(model, *, key=None, limits=None):
@@ -139,7 +121,7 @@ def create_app(model, *, key=None, limits=None):
         version=__version__,
         description=f"Sentiment of texts by the model {path.name}.",
     )
-    app.add_middleware(_BodyLimit, max_bytes=limits.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes)
 
     def predictions(texts):
         if not texts:
@@ -236,64 +218,6 @@ def _sha256(path):
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-class _BodyLimit:
-    """ASGI middleware: a body over ``max_bytes`` is answered 413, unread beyond it.
-
-    Neither uvicorn nor Starlette bounds a request's body. The body is read
-    here, up to the limit, whether the client declares its length or streams
-    chunks, and handed on whole (an error raised while FastAPI reads it
-    would become its 400 "error parsing the body").
-    """
-
-    def __init__(self, app, max_bytes):
-        self.app, self.max_bytes = app, max_bytes
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        declared = dict(scope["headers"]).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            return await self._refuse(send)
-        chunks, size = [], 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":  # the client left
-                return
-            chunks.append(message.get("body", b""))
-            size += len(chunks[-1])
-            if size > self.max_bytes:
-                return await self._refuse(send)
-            if not message.get("more_body"):
-                break
-        body = b"".join(chunks)
-        given = False
-
-        async def replay():
-            nonlocal given
-            if given:
-                return await receive()
-            given = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
-
-    async def _refuse(self, send):
-        body = json.dumps(
-            {"detail": f"the request's body is over {self.max_bytes:,} bytes"}
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
 
 
 def serve(model, *, host="127.0.0.1", port=8000, workers=1, key=None, limits=None):
