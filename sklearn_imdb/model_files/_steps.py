@@ -61,7 +61,7 @@ def dump_step(step, prefix, members, *, member=False):
             "hash_seed": getattr(step, "hash_seed_", None),
         }
         members[f"{prefix}.json"] = json.dumps(state).encode()
-        if step.input_type_ == "text":
+        if step.input_type_ == "text" and step.vocabulary == "learned":
             # a term a line, and the terms' keys: loading splits and hashes
             # no more than a sample (see _stored_keys)
             members[f"{prefix}.terms.txt"] = "\n".join(step._terms()).encode()
@@ -180,6 +180,11 @@ def _load_vectorizer(prefix, members):
     vec.hash_seed_ = state["hash_seed"]
     if vec.hash_seed_ not in HASH_SEEDS:
         raise ValueError(f"unknown hash seed {vec.hash_seed_!r}")
+    if vec.vocabulary == "hashing":  # no terms: a column is a key's remainder
+        if vec.n_features_out_ != vec.num_words:
+            raise ValueError("the hashed columns do not match num_words")
+        vec._set_terms(None)
+        return vec
     if f"{prefix}.terms.txt" in members:
         terms = members[f"{prefix}.terms.txt"]
         terms.decode("utf-8")  # refused now if damaged, not on first use

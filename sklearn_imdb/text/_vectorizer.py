@@ -12,7 +12,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils.parallel import available_threads
 from ._documents import check_documents, flatten_ids
-from ._vocabulary import count_matrix, count_text, fit_text
+from ._ngrams import HASH_SEEDS
+from ._vocabulary import count_hashed, count_matrix, count_text, fit_text
 
 __all__ = ["MultiHotVectorizer"]
 
@@ -55,6 +56,14 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
         process may use (at most 4; inside a joblib or Dask worker, its share
         of the cores: see :func:`sklearn_imdb.available_threads`);
         -1 means all of them.
+    vocabulary : {"learned", "hashing"}, default="learned"
+        ``"learned"``: the ``num_words`` most frequent terms of the training
+        data, each its own column. ``"hashing"`` (text input): no vocabulary,
+        a term's column is its 64-bit key modulo ``num_words``, as in
+        scikit-learn's ``HashingVectorizer``; terms may then share a column,
+        but nothing is learned from the data, so that a stream of any size
+        is encoded in constant memory (:meth:`partial_fit`). Columns are
+        named ``hash_<j>``.
 
     Attributes
     ----------
@@ -92,6 +101,7 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
         "output": [StrOptions({"multi_hot", "count", "tfidf"})],
         "dtype": "no_validation",
         "n_jobs": [numbers.Integral, None],
+        "vocabulary": [StrOptions({"learned", "hashing"})],
     }
 
     def __init__(
@@ -102,12 +112,14 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
         output="multi_hot",
         dtype=np.float32,
         n_jobs=None,
+        vocabulary="learned",
     ):
         self.num_words = num_words
         self.ngram_range = ngram_range
         self.output = output
         self.dtype = dtype
         self.n_jobs = n_jobs
+        self.vocabulary = vocabulary
 
     def fit(self, raw_documents, y=None):
         """Learn the vocabulary (and idf) from the training documents.
@@ -161,7 +173,9 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
                 f"ngram_range=(1, 1), got {self.ngram_range}."
             )
         self.input_type_ = input_type
-        if input_type == "ids":
+        if self.vocabulary == "hashing":
+            counts = self._start_hashing(docs, input_type)
+        elif input_type == "ids":
             ids, rows = flatten_ids(docs)
             n = ids.max() + 1 if ids.size else 0
             n = n if self.num_words is None else self.num_words
@@ -204,11 +218,76 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
         if input_type == "ids":
             ids, rows = flatten_ids(docs)
             counts = count_matrix(rows, ids, len(docs), self.n_features_out_)
+        elif self.vocabulary == "hashing":
+            counts = self._hashed(docs)
         else:
             counts = count_text(
                 docs, self.ngram_range, self.hash_seed_, self._table, self._map
             )
         return self._finish(counts)
+
+    def partial_fit(self, raw_documents, y=None):
+        """Take a chunk of a stream: ``vocabulary="hashing"`` only.
+
+        A hashing vectorizer learns nothing from the data (but ``idf_``,
+        which a stream cannot give before its end: ``output="tfidf"`` is
+        refused here); this checks the chunk and, on the first call, sets
+        what :meth:`transform` needs, so that it sits in a streamed pipeline
+        as scikit-learn's ``HashingVectorizer`` does.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str
+            A chunk of texts.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : MultiHotVectorizer
+            The vectorizer.
+        """
+        self._validate_params()
+        if self.vocabulary != "hashing":
+            raise ValueError(
+                'partial_fit needs vocabulary="hashing": a learned vocabulary '
+                "comes from one pass of fit over all the texts."
+            )
+        if self.output == "tfidf":
+            raise ValueError(
+                'partial_fit cannot learn output="tfidf"\'s document frequencies '
+                'from a stream: use "multi_hot" or "count".'
+            )
+        self._check_ngram_range()
+        docs, input_type = check_documents(
+            raw_documents, expected=getattr(self, "input_type_", None)
+        )
+        if not hasattr(self, "n_features_out_"):
+            self.input_type_ = input_type
+            self._start_hashing(docs, input_type, count=False)
+            self.idf_ = None
+        return self
+
+    def _start_hashing(self, docs, input_type, count=True):
+        """Set up the hashed columns (and count ``docs`` in them)."""
+        if input_type != "text":
+            raise ValueError(
+                'vocabulary="hashing" takes text; token ids are their own columns.'
+            )
+        if self.num_words is None:
+            raise ValueError(
+                'vocabulary="hashing" needs num_words: the number of columns '
+                "(e.g. 2**20)."
+            )
+        self.hash_seed_ = HASH_SEEDS[0]
+        self.n_features_out_ = int(self.num_words)
+        self._set_terms(None)
+        return self._hashed(docs) if count else None
+
+    def _hashed(self, docs):
+        return count_hashed(
+            docs, self.ngram_range, self.hash_seed_, self.n_features_out_, self._map
+        )
 
     def inverse_transform(self, X):
         """The terms present in each row of ``X``.
@@ -269,6 +348,8 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
 
     def _terms(self):
         terms = self._term_list
+        if terms is None:  # hashed columns
+            terms = self._term_list = [f"hash_{j}" for j in range(self.n_features_out_)]
         if isinstance(terms, bytes):
             terms = self._term_list = terms.decode("utf-8").split("\n")
         return terms

@@ -19,6 +19,7 @@ from ._shared_ngrams import ngrams_of
 
 __all__ = [
     "count_checked",
+    "count_hashed",
     "count_matrix",
     "count_text",
     "fit_text",
@@ -185,11 +186,26 @@ def count_text(docs, ngram_range, seed, table, map_chunks):
 
     Unknown terms are dropped; the matrix has ``len(table)`` columns.
     """
+    return _count(docs, ngram_range, seed, table.get_indexer, len(table), map_chunks)
 
+
+def count_hashed(docs, ngram_range, seed, n_columns, map_chunks):
+    """Term counts of text documents in ``n_columns`` columns by their keys.
+
+    No vocabulary: a term's column is its 64-bit key modulo ``n_columns``, so
+    that terms may share a column (as in scikit-learn's ``HashingVectorizer``).
+    """
+
+    def columns(keys):
+        return (keys % np.uint64(n_columns)).astype(np.int64)
+
+    return _count(docs, ngram_range, seed, columns, n_columns, map_chunks)
+
+
+def _count(docs, ngram_range, seed, columns, n_columns, map_chunks):
     def count_chunk(chunk):
         grams = ngrams_of(chunk, ngram_range, seed=seed, map_chunks=map_chunks)
-        cols = table.get_indexer(grams.keys)
-        return count_matrix(grams.docs, cols, len(chunk), len(table))
+        return count_matrix(grams.docs, columns(grams.keys), len(chunk), n_columns)
 
     parts = chunks(docs)
     if len(parts) == 1:  # one review: no stacking (a tenth of its time)

@@ -455,3 +455,46 @@ def test_shared_ngrams_are_computed_once_and_dropped_after(reviews, monkeypatch)
     del keyed[:]
     MultiHotVectorizer(num_words=100).fit(docs[:10])
     assert keyed == [5, 5]  # outside: each chunk keyed as usual
+
+
+def test_hashing_puts_each_term_in_its_keys_column():
+    from sklearn_imdb.text._ngrams import HASH_SEEDS, hash_ngrams
+
+    docs = ["A great film, a great cast.", "Dull.", ""]
+    vec = MultiHotVectorizer(vocabulary="hashing", num_words=64, output="count")
+    X = vec.fit_transform(docs)
+    grams = hash_ngrams(docs, (1, 1), seed=HASH_SEEDS[0])
+    want = np.zeros((3, 64))
+    np.add.at(want, (grams.docs, (grams.keys % np.uint64(64)).astype(int)), 1)
+    np.testing.assert_array_equal(X.toarray(), want)
+    assert X.shape == (3, 64) and vec.get_feature_names_out()[5] == "hash_5"
+
+
+def test_hashing_learns_nothing_so_a_stream_needs_no_first_pass():
+    docs = [f"word{i} film great" for i in range(50)]
+    other = ["nothing alike here"] * 5
+    a = MultiHotVectorizer(vocabulary="hashing", num_words=2**12, ngram_range=(1, 2))
+    b = clone(a).fit(other)
+    streamed = clone(a)
+    for start in range(0, 50, 20):
+        streamed.partial_fit(docs[start : start + 20])
+    for fitted in (b, streamed):
+        assert (fitted.transform(docs) != a.fit(docs).transform(docs)).nnz == 0
+
+
+@pytest.mark.parametrize(
+    "params, call, match",
+    [
+        ({"vocabulary": "hashing"}, "fit_ids", "takes text"),
+        ({"vocabulary": "hashing", "num_words": None}, "fit", "needs num_words"),
+        ({}, "partial_fit", 'needs vocabulary="hashing"'),
+        ({"vocabulary": "hashing", "output": "tfidf"}, "partial_fit", "tfidf"),
+    ],
+)
+def test_hashing_refuses_what_it_cannot_do(params, call, match):
+    vec = MultiHotVectorizer(**params)
+    with pytest.raises(ValueError, match=match):
+        if call == "fit_ids":
+            vec.fit([[1, 2, 3]])
+        else:
+            getattr(vec, call)(["a text"])
