@@ -120,8 +120,6 @@ def read_texts(path, *, text_column=None, encoding="utf-8", chunksize=10000):
     text : str
         Each text, in file order (a missing text in a table is ``""``).
     """
-    import pandas as pd
-
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file.")
@@ -142,19 +140,8 @@ def read_texts(path, *, text_column=None, encoding="utf-8", chunksize=10000):
             batch.to_pandas()
             for batch in parquet.iter_batches(chunksize, columns=[column])
         )
-    elif kind == "jsonl":
-        chunks = pd.read_json(
-            path, lines=True, encoding=encoding, dtype=False, chunksize=chunksize
-        )
     else:
-        chunks = pd.read_csv(
-            path,
-            sep="\t" if kind == "tsv" else ",",
-            encoding=encoding,
-            dtype=str,
-            keep_default_na=False,
-            chunksize=chunksize,
-        )
+        chunks = _table_chunks(path, kind, encoding, chunksize)
     column = text_column
     for chunk in chunks:
         column = _column(chunk, column, TEXT_COLUMNS, "text", path)
