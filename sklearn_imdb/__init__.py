@@ -88,7 +88,6 @@ _LAZY = {
             "compare",
             "describe_pipeline",
             "iter_predictions",
-            "iter_reviews",
             "named_pipeline",
             "predict_in_batches",
             "predict_with_scores",

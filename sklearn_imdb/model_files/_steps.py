@@ -187,7 +187,7 @@ def _load_vectorizer(prefix, members):
         return vec
     if f"{prefix}.terms.txt" in members:
         terms = members[f"{prefix}.terms.txt"]
-        terms.decode("utf-8")  # refused now if damaged, not on first use
+        str(terms, "utf-8")  # refused now if damaged, not on first use
         lines = _Lines(terms)
     else:  # written before the terms were stored a line each
         terms = lines = state["vocabulary"]
@@ -219,7 +219,7 @@ class _Lines:
         return len(self.starts)
 
     def __getitem__(self, i):
-        return self.blob[self.starts[i] : self.ends[i]].decode("utf-8")
+        return str(self.blob[self.starts[i] : self.ends[i]], "utf-8")
 
 
 #: terms whose stored key is checked against their hash on loading

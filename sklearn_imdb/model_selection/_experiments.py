@@ -21,7 +21,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from ..datasets import load_splits
 from ..utils.parallel import dask_backend, share_tensorflow_ops, threads_per_worker
 from ._final_step_search import final_step_search, searches_final_step
-from ._pipelines import available_pipelines, check_classes, named_pipeline
+from ._pipelines import GRIDS, available_pipelines, check_classes, named_pipeline
 from ._progress import (
     Progress,
     ReportingAccuracy,
@@ -32,22 +32,9 @@ from ._progress import (
 from ._reports import files_written, write_comparison, write_search
 from ._scoring import predict_with_scores, scores_of_predictions
 
-__all__ = ["GRIDS", "compare", "tune"]
+__all__ = ["compare", "tune"]
 
 logger = logging.getLogger(__name__)
-
-#: Named grids for :func:`tune`, over the ``seed-net`` pipeline.
-GRIDS = {
-    # the closing list of the notebook: 3 x 3 x 2 x 2 x 2 = 72 candidates
-    "seed": {
-        "clf__hidden_layers": [1, 2, 3],
-        "clf__units": [16, 32, 64],
-        "clf__loss": ["binary_crossentropy", "mse"],
-        "clf__activation": ["relu", "tanh"],
-        "clf__optimizer": ["rmsprop", "adam"],
-    },
-    "small": {"clf__hidden_layers": [1, 2], "clf__units": [16, 32]},
-}
 
 COMPARISON_COLUMNS = [
     "model",

@@ -11,8 +11,9 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils._tags import InputTags
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
+from ..utils._validation import validated_rows
 from ._forward import forward
 from ._parameters import PARAMETERS_DOC, ROUTING_PREFIXES, NetworkParameters
 
@@ -182,9 +183,7 @@ class DenseNetworkPredictor(NetworkParameters, ClassifierMixin, BaseEstimator):
             Columns in the order of ``classes_``.
         """
         check_is_fitted(self, "coefs_")
-        X = validate_data(
-            self, X, accept_sparse="csr", dtype=(np.float32, np.float64), reset=False
-        )
+        X = validated_rows(self, X, dtype=(np.float32, np.float64))
         outputs = forward(X, self.coefs_, self.intercepts_, self.activation)
         if outputs.shape[1] == 1:  # one sigmoid unit: scikeras' two columns
             outputs = np.column_stack([1 - outputs, outputs])

@@ -1,5 +1,6 @@
 """The service's routes: FastAPI around a loaded pipeline, run by uvicorn."""
 
+import gc
 import hashlib
 import json
 import logging
@@ -185,6 +186,11 @@ def create_app(model, *, key=None, limits=None):
     def page():
         return PAGE
 
+    # What is loaded lives as long as the server: out of the garbage
+    # collector's sight, a full collection no longer walks its ~160,000
+    # objects (84 ms with nb-logreg loaded, a pause in some request's answer)
+    gc.collect()
+    gc.freeze()
     return app
 
 

@@ -14,11 +14,22 @@ from sklearn.preprocessing import normalize
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.sparsefuncs_fast import (
+    inplace_csr_row_normalize_l1,
+    inplace_csr_row_normalize_l2,
+)
 from sklearn.utils.validation import (
     check_is_fitted,
     check_non_negative,
     validate_data,
 )
+
+from ..utils._validation import validated_rows
+
+_CSR_NORMALIZE = {
+    "l1": inplace_csr_row_normalize_l1,
+    "l2": inplace_csr_row_normalize_l2,
+}
 
 __all__ = ["NBFeatureWeighter"]
 
@@ -192,16 +203,20 @@ class NBFeatureWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             Sparse (CSR) when ``X`` is.
         """
         check_is_fitted(self)
-        X = validate_data(
-            self, X, accept_sparse="csr", reset=False, dtype=(np.float64, np.float32)
-        )
-        if sp.issparse(X):
-            X = X.copy()
-            # the row's ratios, not all 500,000, cast (a third of one review's time)
-            X.data *= self.ratio_[X.indices].astype(X.dtype)
-        else:
+        X = validated_rows(self, X, dtype=(np.float64, np.float32))
+        if not sp.issparse(X):
             X = X * self.ratio_.astype(X.dtype)
-        return X if self.norm is None else normalize(X, norm=self.norm, copy=False)
+            return X if self.norm is None else normalize(X, norm=self.norm, copy=False)
+        X = X.copy()
+        # the row's ratios, not all 500,000, cast (a third of one review's time)
+        X.data *= self.ratio_[X.indices].astype(X.dtype)
+        if self.norm in _CSR_NORMALIZE:
+            # what ``normalize`` calls on CSR rows, without validating them
+            # again (0.12 ms of one review's 0.9 ms)
+            _CSR_NORMALIZE[self.norm](X)
+        elif self.norm is not None:
+            X = normalize(X, norm=self.norm, copy=False)
+        return X
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -9,12 +9,8 @@ import pandas as pd
 import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from sklearn_imdb.model_selection._experiments import (
-    COMPARISON_COLUMNS,
-    GRIDS,
-    compare,
-    tune,
-)
+from sklearn_imdb.model_selection import GRIDS
+from sklearn_imdb.model_selection._experiments import COMPARISON_COLUMNS, compare, tune
 
 from ..conftest import calls_to
 
