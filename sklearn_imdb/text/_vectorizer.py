@@ -12,7 +12,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils.parallel import available_threads
 from ._documents import check_documents, flatten_ids
-from ._ngrams import HASH_SEEDS
+from ._ngrams import HASH_SEEDS, chunks
+from ._shared_ngrams import ngrams_of
+from ._term_stream import TermCounts
 from ._vocabulary import count_hashed, count_matrix, count_text, fit_text
 
 __all__ = ["MultiHotVectorizer"]
@@ -64,6 +66,14 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
         but nothing is learned from the data, so that a stream of any size
         is encoded in constant memory (:meth:`partial_fit`). Columns are
         named ``hash_<j>``.
+    max_candidates : int or None, default=None
+        :meth:`partial_fit` with a learned vocabulary: the most terms whose
+        counts it keeps (about 100 bytes each), so that a stream of any size
+        is counted in bounded memory. The counts are exact while the distinct
+        terms fit; past that, the Misra-Gries summary keeps every term seen
+        more than ``term_count_error_`` times, its count at most that low.
+        None: ``max(4 * num_words, 100_000)``, or every term if ``num_words``
+        is None. :meth:`fit` counts exactly and ignores it.
 
     Attributes
     ----------
@@ -78,6 +88,9 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
         The kind of input seen in :meth:`fit`.
     n_features_out_ : int
         Number of columns of the output.
+    term_count_error_ : int
+        After :meth:`partial_fit` with a learned vocabulary: the most any
+        term's count may be below its true count (0: the counts are exact).
 
     See Also
     --------
@@ -102,6 +115,7 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
         "dtype": "no_validation",
         "n_jobs": [numbers.Integral, None],
         "vocabulary": [StrOptions({"learned", "hashing"})],
+        "max_candidates": [Interval(numbers.Integral, 1, None, closed="left"), None],
     }
 
     def __init__(
@@ -113,6 +127,7 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
         dtype=np.float32,
         n_jobs=None,
         vocabulary="learned",
+        max_candidates=None,
     ):
         self.num_words = num_words
         self.ngram_range = ngram_range
@@ -120,6 +135,7 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
         self.dtype = dtype
         self.n_jobs = n_jobs
         self.vocabulary = vocabulary
+        self.max_candidates = max_candidates
 
     def fit(self, raw_documents, y=None):
         """Learn the vocabulary (and idf) from the training documents.
@@ -173,6 +189,7 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
                 f"ngram_range=(1, 1), got {self.ngram_range}."
             )
         self.input_type_ = input_type
+        self._stream = None  # partial_fit's counts, if it made this vocabulary
         if self.vocabulary == "hashing":
             counts = self._start_hashing(docs, input_type)
         elif input_type == "ids":
@@ -227,18 +244,26 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
         return self._finish(counts)
 
     def partial_fit(self, raw_documents, y=None):
-        """Take a chunk of a stream: ``vocabulary="hashing"`` only.
+        """Learn from one chunk of a stream of documents.
 
-        A hashing vectorizer learns nothing from the data (but ``idf_``,
-        which a stream cannot give before its end: ``output="tfidf"`` is
-        refused here); this checks the chunk and, on the first call, sets
-        what :meth:`transform` needs, so that it sits in a streamed pipeline
-        as scikit-learn's ``HashingVectorizer`` does.
+        scikit-learn's way of a stream (``SGDClassifier.partial_fit``): call
+        it once per chunk; :meth:`transform` works after each call. With
+        ``vocabulary="learned"`` the chunks' terms are counted in bounded
+        memory (at most ``max_candidates`` of them) and the vocabulary is the
+        ``num_words`` most counted so far: the columns change while chunks
+        come, so make this pass over the stream before training what
+        follows the vectorizer. Exact, and equal to :meth:`fit` on all the
+        chunks at once, while the distinct terms fit in ``max_candidates``;
+        past that, ``term_count_error_`` bounds how low a count may be (see
+        ``max_candidates``). With ``vocabulary="hashing"`` (or token ids and
+        ``num_words``) nothing is learned: this checks the chunk and sets up
+        the columns on the first call, as scikit-learn's
+        ``HashingVectorizer`` does.
 
         Parameters
         ----------
-        raw_documents : iterable of str
-            A chunk of texts.
+        raw_documents : iterable of str or of sequences of int
+            A chunk of documents, of the kind of the first chunk.
         y : None
             Ignored.
 
@@ -248,25 +273,66 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
             The vectorizer.
         """
         self._validate_params()
-        if self.vocabulary != "hashing":
-            raise ValueError(
-                'partial_fit needs vocabulary="hashing": a learned vocabulary '
-                "comes from one pass of fit over all the texts."
-            )
         if self.output == "tfidf":
             raise ValueError(
                 'partial_fit cannot learn output="tfidf"\'s document frequencies '
                 'from a stream: use "multi_hot" or "count".'
             )
         self._check_ngram_range()
+        first = not hasattr(self, "n_features_out_")
         docs, input_type = check_documents(
-            raw_documents, expected=getattr(self, "input_type_", None)
+            raw_documents, expected=None if first else self.input_type_
         )
-        if not hasattr(self, "n_features_out_"):
-            self.input_type_ = input_type
-            self._start_hashing(docs, input_type, count=False)
-            self.idf_ = None
+        if first:
+            self.input_type_, self.idf_ = input_type, None
+        if self.vocabulary == "hashing":
+            if first:
+                self._start_hashing(docs, input_type, count=False)
+        elif input_type == "ids":
+            if self.num_words is None:
+                raise ValueError(
+                    "partial_fit on token ids needs num_words: the ids kept "
+                    "are 0 .. num_words - 1."
+                )
+            self._set_terms([f"token_{j}" for j in range(self.num_words)])
+            self.n_features_out_ = self.num_words
+        else:
+            self._count_terms(docs)
         return self
+
+    def _count_terms(self, docs):
+        """Add ``docs``' terms to the stream's counts; the vocabulary their top."""
+        if self.max_candidates is not None:
+            capacity = self.max_candidates
+        elif self.num_words is not None:
+            capacity = max(4 * self.num_words, 100_000)
+        else:
+            capacity = np.inf  # every term kept: exact, memory as the corpus'
+        if not hasattr(self, "_stream"):
+            self._stream, self.hash_seed_ = TermCounts(capacity), HASH_SEEDS[0]
+        elif self._stream is None:
+            raise ValueError(
+                "This vectorizer's vocabulary was learned by fit, which keeps "
+                "no counts to continue: make the stream's vocabulary with "
+                "partial_fit from the first chunk on (on a clone)."
+            )
+        for grams in self._map(
+            lambda part: ngrams_of(
+                part,
+                self.ngram_range,
+                keep_text=True,
+                seed=self.hash_seed_,
+                check=True,
+            ),
+            chunks(docs),
+        ):
+            self._stream.add(grams)
+        if not self._stream.keys.size:
+            raise ValueError("Empty vocabulary: the documents contain no words.")
+        names, self._table, _ = self._stream.top(self.num_words)
+        self._set_terms(names)
+        self.n_features_out_ = len(names)
+        self.term_count_error_ = self._stream.error
 
     def _start_hashing(self, docs, input_type, count=True):
         """Set up the hashed columns (and count ``docs`` in them)."""

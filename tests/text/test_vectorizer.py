@@ -487,14 +487,20 @@ def test_hashing_learns_nothing_so_a_stream_needs_no_first_pass():
     [
         ({"vocabulary": "hashing"}, "fit_ids", "takes text"),
         ({"vocabulary": "hashing", "num_words": None}, "fit", "needs num_words"),
-        ({}, "partial_fit", 'needs vocabulary="hashing"'),
         ({"vocabulary": "hashing", "output": "tfidf"}, "partial_fit", "tfidf"),
+        ({"output": "tfidf"}, "partial_fit", "tfidf"),
+        ({"num_words": None}, "partial_fit_ids", "needs num_words"),
+        ({}, "fit_then_partial_fit", "learned by fit"),
     ],
 )
-def test_hashing_refuses_what_it_cannot_do(params, call, match):
+def test_hashing_and_streams_refuse_what_they_cannot_do(params, call, match):
     vec = MultiHotVectorizer(**params)
     with pytest.raises(ValueError, match=match):
         if call == "fit_ids":
             vec.fit([[1, 2, 3]])
+        elif call == "partial_fit_ids":
+            vec.partial_fit([[1, 2, 3]])
+        elif call == "fit_then_partial_fit":
+            vec.fit(["a text"]).partial_fit(["more text"])
         else:
             getattr(vec, call)(["a text"])
