@@ -437,3 +437,27 @@ def test_crafted_votes_are_refused(vote_file, tmp_path, edit, match):
     _craft(path, "manifest.json", _manifest_change(edit))
     with pytest.raises(ValueError, match=match):
         load_model(path)
+
+
+def test_a_large_vocabulary_read_as_a_view_names_its_terms(tmp_path):
+    # past 1 MB a member is stored as it is and read into a buffer shared by
+    # the arrays (a memoryview, not bytes): the terms must still split
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from sklearn_imdb import MultiHotVectorizer, explain
+
+    words = [f"word{i:06d}x" for i in range(120_000)]  # 1.4 MB of terms
+    docs = [" ".join(words[i::4]) for i in range(4)]
+    pipe = make_pipeline(MultiHotVectorizer(num_words=None), LogisticRegression())
+    pipe.fit(docs, [0, 1, 0, 1])
+    path = save_model(pipe, tmp_path / "large.skimdb")
+    with zipfile.ZipFile(path) as zf:
+        assert zf.getinfo("step0.terms.txt").compress_type == zipfile.ZIP_STORED
+    loaded = load_model(path)
+    names = loaded[0].get_feature_names_out()
+    np.testing.assert_array_equal(names, pipe[0].get_feature_names_out())
+    assert loaded[0].vocabulary_["word000005x"] == pipe[0].vocabulary_["word000005x"]
+    assert (
+        explain(loaded, [docs[1]], top=3)[0].terms["term"].str.startswith("word").all()
+    )
