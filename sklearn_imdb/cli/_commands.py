@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
-from ._data import evaluation, texts_to_score, train_test_texts
+from ._data import evaluation, evaluation_text, texts_to_score, train_test_texts
 from ._parser import build_parser
+from ._streaming import fit_streaming, score_streaming, streams
 
 EXIT_USAGE = 2
 #: the library's parameters named in its errors, as the command line spells them
@@ -78,15 +79,24 @@ def cmd_train(args):
         params["clf__epochs"] = args.epochs
     pipe = named_pipeline(args.model, **params)
     _check_out_dir(args.out)
-    X_train, y_train, X_test, y_test = train_test_texts(args)
-    print(
-        f"training {args.model} on {len(X_train):,} reviews "
-        f"({len(np.unique(y_train))} classes) ..."
-    )
+    streaming, why = streams(args)
     start = time.perf_counter()
-    pipe.fit(X_train, y_train)
-    fit_seconds = time.perf_counter() - start
-    text, predicted = evaluation(pipe, X_test, y_test)
+    if streaming:
+        print(f"{why} ...")
+        n_train = fit_streaming(args, pipe)
+        fit_seconds = time.perf_counter() - start
+        y_test, predicted, *scores = score_streaming(args, pipe)
+        text = evaluation_text(pipe, y_test, predicted, *scores)
+    else:
+        X_train, y_train, X_test, y_test = train_test_texts(args)
+        n_train = len(X_train)
+        print(
+            f"training {args.model} on {n_train:,} reviews "
+            f"({len(np.unique(y_train))} classes) ..."
+        )
+        pipe.fit(X_train, y_train)
+        fit_seconds = time.perf_counter() - start
+        text, predicted = evaluation(pipe, X_test, y_test)
     print(f"fitted in {fit_seconds:.1f} s; test: {text}")
     out = _check_out_dir(args.out)
     out.mkdir(parents=True, exist_ok=True)  # now, with something to put there
@@ -97,7 +107,8 @@ def cmd_train(args):
         metadata={
             "pipeline": args.model,
             "parameters": {k: str(v) for k, v in params.items()},
-            "training_data": f"{data}, {len(X_train):,} texts",
+            "training_data": f"{data}, {n_train:,} texts"
+            + (", streamed" if streaming else ""),
             "test": text,
         },
     )
@@ -107,7 +118,7 @@ def cmd_train(args):
         predicted,
         labels=pipe.classes_,
         path=out / "confusion_matrix.png",
-        title=f"{args.model}, {_data_name(args)}: {len(X_test):,} test reviews",
+        title=f"{args.model}, {_data_name(args)}: {len(y_test):,} test reviews",
     )
     _close(figure)
     print(f"saved the confusion matrix to {out / 'confusion_matrix.png'}")
@@ -119,8 +130,7 @@ def cmd_train(args):
             plot_history(
                 history,
                 path=out / "training_curves.png",
-                title=f"{args.model}, {_data_name(args)}: "
-                f"{len(X_train):,} training reviews",
+                title=f"{args.model}, {_data_name(args)}: {n_train:,} training reviews",
             )
         )
         print(f"saved the training curves to {out / 'training_curves.png'}")

@@ -10,7 +10,7 @@ import numpy as np
 from ..datasets import TARGET_NAMES, load_labelled, load_splits
 from ..model_selection import predict_with_scores, scores_of_predictions
 
-__all__ = ["evaluation", "texts_to_score", "train_test_texts"]
+__all__ = ["evaluation", "evaluation_text", "texts_to_score", "train_test_texts"]
 
 
 def texts_to_score(args):
@@ -61,11 +61,16 @@ def _no_columns(args):
 def evaluation(pipe, X, y):
     """Scores of ``pipe`` on ``(X, y)`` as text, and its predictions."""
     predicted, scores, is_proba = predict_with_scores(pipe, X)
+    return evaluation_text(pipe, y, predicted, scores, is_proba), predicted
+
+
+def evaluation_text(pipe, y, predicted, scores, is_proba):
+    """Scores of ``pipe``'s predictions as text."""
     result = scores_of_predictions(y, predicted, scores, is_proba, pipe.classes_)
-    text = f"{len(X):,} reviews, accuracy {result['accuracy']:.4f}"
+    text = f"{len(y):,} reviews, accuracy {result['accuracy']:.4f}"
     if len(pipe.classes_) > 2:
         text += f", macro-F1 {result['macro_f1']:.4f}"
     for key, name in (("roc_auc", "ROC AUC"), ("log_loss", "log loss")):
         if not np.isnan(result[key]):
             text += f", {name} {result[key]:.4f}"
-    return text, predicted
+    return text

@@ -62,6 +62,14 @@ def build_parser(functions, version):
     )
     _add_data(train)
     train.add_argument(
+        "--memory-budget",
+        metavar="MB",
+        type=_positive,
+        help="a --data file whose in-memory fit would need more (30 times the "
+        "file's size) is learned a chunk at a time (default: half the memory "
+        "available now)",
+    )
+    train.add_argument(
         "--out",
         type=Path,
         default=Path("out/train"),

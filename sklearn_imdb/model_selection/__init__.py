@@ -3,10 +3,12 @@
 :func:`named_pipeline` builds the named baselines and networks;
 :func:`compare` cross-validates and tests several of them side by side and
 :func:`tune` searches one's grid; :func:`classification_scores` and its
-siblings score predictions; :func:`iter_predictions` predicts streams of
-reviews in bounded memory. Private modules: ``tune``'s search over the final
-step (``_final_step_search``) and the reports it and ``compare`` write
-(``_reports``, whose :func:`table_markdown` is public).
+siblings score predictions. :func:`iter_predictions` predicts streams of
+reviews and :func:`fit_stream` fits a pipeline on one, in bounded memory;
+:func:`dask_predictions` predicts a Dask collection on its workers. Private
+modules: ``tune``'s search over the final step (``_final_step_search``) and
+the reports it and ``compare`` write (``_reports``, whose
+:func:`table_markdown` is public).
 """
 
 import importlib
@@ -24,6 +26,8 @@ from ._streams import iter_predictions, predict_in_batches
 # a model file starts 0.04 s sooner
 _LAZY = {
     **dict.fromkeys(["compare", "tune"], "_experiments"),
+    "fit_stream": "_stream_fit",
+    "dask_predictions": "_dask_predictions",
     **dict.fromkeys(
         [
             "GRIDS",
@@ -43,8 +47,10 @@ __all__ = [
     "check_classes",
     "classification_scores",
     "compare",
+    "dask_predictions",
     "describe_pipeline",
     "expected_calibration_error",
+    "fit_stream",
     "iter_predictions",
     "named_pipeline",
     "predict_in_batches",

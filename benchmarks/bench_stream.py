@@ -1,0 +1,209 @@
+"""Millions of reviews in bounded memory: our streaming fits against fastText and VW.
+
+Synthetic corpora of N reviews, as issue 36 measured them: each review draws
+5 to 15 sentences from IMDB training reviews of one label (seed 0), so that
+its label stays what its sentences say. Each corpus is written once as JSON
+Lines (ours), fastText's and Vowpal Wabbit's formats; each tool trains from
+its file in a fresh process (fastText as its issue 1061 advises): wall time,
+peak memory (the child's own ``VmHWM``) and accuracy on IMDB's real 25,000
+test reviews. Ours is ``sklearn-imdb train --data corpus.jsonl --test-data
+imdb_test.jsonl``, streaming (``--memory-budget 1``) and, where it fits, in
+memory (``--memory-budget 1000000``), at the same seeds.
+
+    python benchmarks/bench_stream.py [--sizes 25000,100000,400000,1600000]
+        [--models seed-net,nb-net] [--in-memory-up-to 100000] [--folder DIR]
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _measure import machine  # noqa: E402
+
+PEAK = (
+    "import atexit, sys\n"
+    "def _peak():\n"
+    "    for line in open('/proc/self/status'):\n"
+    "        if line.startswith('VmHWM:'):\n"
+    "            print('PEAK_KB', line.split()[1], file=sys.stderr)\n"
+    "atexit.register(_peak)\n"
+)
+OURS = "from sklearn_imdb.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+FASTTEXT = (
+    "import sys, fasttext\n"
+    "m = fasttext.train_supervised(sys.argv[1], wordNgrams=2, dim=10, epoch=5, "
+    "verbose=0)\n"
+    "n, p, _ = m.test(sys.argv[2])\n"
+    "print('ACCURACY', p)\n"
+)
+VW = (
+    "import sys, vowpalwabbit\n"
+    "vw = vowpalwabbit.Workspace(f'-d {sys.argv[1]} --loss_function logistic "
+    "--ngram 2 -b 24 --passes 1 --quiet')\n"
+    "right = total = 0\n"
+    "for line in open(sys.argv[2], encoding='utf-8'):\n"
+    "    label = 1 if line.startswith('1 ') else -1\n"
+    "    score = vw.predict(line.split(' ', 1)[1])\n"
+    "    right += (score > 0) == (label > 0)\n"
+    "    total += 1\n"
+    "vw.finish()\n"
+    "print('ACCURACY', right / total)\n"
+)
+
+
+def _child(code, *args):
+    """Wall seconds, peak MB and stdout of ``python -c code args``."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK + code, *map(str, args)],
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-2000:])
+    peak = int(re.search(r"PEAK_KB (\d+)", done.stderr).group(1)) / 1024
+    return seconds, peak, done.stdout
+
+
+def _sentences(bunch):
+    """Each label's sentences, from the reviews of that label."""
+    pools = {}
+    for text, y in zip(bunch.data, bunch.target):
+        parts = re.split(r"(?<=[.!?])\s+", text.replace("<br />", " "))
+        pools.setdefault(int(y), []).extend(p for p in parts if len(p) > 1)
+    return {y: np.asarray(p, dtype=object) for y, p in pools.items()}
+
+
+def write_corpus(n, folder, pools, names):
+    """N synthetic reviews in three formats; their paths."""
+    paths = {k: folder / f"corpus_{n}.{k}" for k in ("jsonl", "ft", "vw")}
+    if all(p.exists() for p in paths.values()):
+        return paths
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 2, n)
+    lengths = rng.integers(5, 16, n)
+    with (
+        paths["jsonl"].open("w", encoding="utf-8") as ours,
+        paths["ft"].open("w", encoding="utf-8") as ft,
+        paths["vw"].open("w", encoding="utf-8") as vw,
+    ):
+        for y, k in zip(labels, lengths):
+            pool = pools[int(y)]
+            text = " ".join(pool[rng.integers(0, pool.size, k)])
+            _write(ours, ft, vw, text, names[y])
+    return paths
+
+
+def _write(ours, ft, vw, text, label):
+    ours.write(json.dumps({"text": text, "label": label}) + "\n")
+    flat = " ".join(text.lower().split())
+    ft.write(f"__label__{label} {flat}\n")
+    # VW reads "|" and ":" as syntax
+    flat = flat.replace("|", " ").replace(":", " ")
+    vw.write(f"{1 if label == 'pos' else -1} | {flat}\n")
+
+
+def write_test(folder, test):
+    """IMDB's 25,000 test reviews in the three formats."""
+    paths = {k: folder / f"imdb_test.{k}" for k in ("jsonl", "ft", "vw")}
+    with (
+        paths["jsonl"].open("w", encoding="utf-8") as ours,
+        paths["ft"].open("w", encoding="utf-8") as ft,
+        paths["vw"].open("w", encoding="utf-8") as vw,
+    ):
+        for text, y in zip(test.data, test.target):
+            _write(ours, ft, vw, text, test.target_names[y])
+    return paths
+
+
+def ours(model, data, test, budget, folder):
+    seconds, peak, out = _child(
+        OURS,
+        "--quiet",
+        "train",
+        "--model",
+        model,
+        "--data",
+        data,
+        "--test-data",
+        test,
+        "--memory-budget",
+        budget,
+        "--out",
+        folder / "out",
+    )
+    fit = float(re.search(r"fitted in ([\d.]+) s", out).group(1))
+    accuracy = float(re.search(r"accuracy ([\d.]+)", out).group(1))
+    return {"wall": seconds, "fit": fit, "peak": peak, "accuracy": accuracy}
+
+
+def rival(code, data, test):
+    seconds, peak, out = _child(code, data, test)
+    accuracy = float(re.search(r"ACCURACY ([\d.]+)", out).group(1))
+    return {"wall": seconds, "fit": seconds, "peak": peak, "accuracy": accuracy}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="25000,100000,400000,1600000")
+    parser.add_argument("--models", default="seed-net,nb-net")
+    parser.add_argument(
+        "--in-memory-up-to",
+        type=int,
+        default=100000,
+        help="also fit ours in memory at sizes up to this (default: 100000)",
+    )
+    parser.add_argument("--folder", type=Path, help="keep the corpora here")
+    args = parser.parse_args()
+    from sklearn_imdb import fetch_imdb
+
+    folder = args.folder or Path(tempfile.mkdtemp(prefix="bench_stream_"))
+    folder.mkdir(parents=True, exist_ok=True)
+    train, test = fetch_imdb(subset="train"), fetch_imdb(subset="test")
+    pools = _sentences(train)
+    tests = write_test(folder, test)
+    print(f"machine: {machine()}\n")
+    print(
+        "### Fit from a file: wall s (fit s for ours), peak MB, accuracy on IMDB's "
+        "25,000 test reviews\n"
+    )
+    print("| reviews | file MB | tool | fit s | peak MB | test accuracy |")
+    print("|---|---|---|---|---|---|")
+    for n in map(int, args.sizes.split(",")):
+        paths = write_corpus(n, folder, pools, train.target_names)
+        size = paths["jsonl"].stat().st_size / 2**20
+        runs = {}
+        for model in args.models.split(","):
+            runs[f"{model}, streamed"] = ours(
+                model, paths["jsonl"], tests["jsonl"], 1, folder
+            )
+            if n <= args.in_memory_up_to:
+                runs[f"{model}, in memory"] = ours(
+                    model, paths["jsonl"], tests["jsonl"], 1000000, folder
+                )
+        runs["fastText (bigrams, dim 10, 5 epochs)"] = rival(
+            FASTTEXT, paths["ft"], tests["ft"]
+        )
+        runs["Vowpal Wabbit (bigrams, logistic, 1 pass)"] = rival(
+            VW, paths["vw"], tests["vw"]
+        )
+        for tool, r in runs.items():
+            print(
+                f"| {n:,} | {size:,.0f} | {tool} | {r['fit']:.1f} | "
+                f"{r['peak']:,.0f} | {100 * r['accuracy']:.2f}% |",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""Predictions over a Dask collection of texts, partition by partition, on its workers.
+
+dask-ml's ``ParallelPostFit`` for text: a fitted pipeline (a loaded model
+file predicts without TensorFlow) is put in the graph once, so that each
+worker receives it once, and each partition of a bag, a dataframe column or
+a one-dimensional array of texts is predicted where it lies. dask-ml itself
+is not used: its last release (2025.1) predates the scikit-learn we test
+against, and its wrapper expects numeric arrays.
+"""
+
+import numpy as np
+
+__all__ = ["dask_predictions"]
+
+
+def dask_predictions(estimator, texts, *, method="predict_proba"):
+    """``estimator.<method>`` of each partition of ``texts``, as a Dask array.
+
+    Parameters
+    ----------
+    estimator : fitted estimator or pipeline
+        Anything with ``method`` and ``classes_``.
+    texts : dask.bag.Bag, dask.dataframe.Series or dask.array.Array
+        The texts (a bag of str, a column of str, a 1-D array of str objects).
+    method : str, default="predict_proba"
+        ``"predict_proba"``, ``"predict"`` or ``"decision_function"``.
+
+    Returns
+    -------
+    predictions : dask.array.Array
+        The partitions' outputs in order, one chunk per partition (lengths
+        unknown until computed): ``.compute()`` gives what
+        ``estimator.<method>(all texts)`` would.
+    """
+    import dask
+    import dask.array as da
+    import dask.bag as db
+    import dask.dataframe as dd
+
+    if method not in ("predict_proba", "predict", "decision_function"):
+        raise ValueError(
+            'method must be "predict_proba", "predict" or "decision_function", '
+            f"got {method!r}."
+        )
+    getattr(estimator, method)  # AttributeError now, not on a worker
+    if isinstance(texts, (db.Bag, dd.Series)):
+        parts = texts.to_delayed()
+    elif isinstance(texts, da.Array) and texts.ndim == 1:
+        parts = texts.to_delayed().ravel().tolist()
+    else:
+        raise TypeError(
+            "texts must be a Dask bag, a Dask dataframe column or a 1-D Dask "
+            f"array of texts, got {type(texts).__name__}."
+        )
+    shipped = dask.delayed(estimator, pure=True)  # one key: sent once a worker
+    width = _width(estimator, method)
+    dtype = np.asarray(estimator.classes_).dtype if method == "predict" else np.float64
+    blocks = [
+        da.from_delayed(
+            dask.delayed(_predict)(shipped, part, method),
+            shape=(np.nan, *width),
+            dtype=dtype,
+        )
+        for part in parts
+    ]
+    return da.concatenate(blocks, axis=0, allow_unknown_chunksizes=True)
+
+
+def _predict(estimator, part, method):
+    texts = list(part)
+    if not texts:  # an empty partition
+        dtype = np.asarray(estimator.classes_).dtype if method == "predict" else None
+        return np.zeros((0, *_width(estimator, method)), dtype=dtype)
+    return getattr(estimator, method)(texts)
+
+
+def _width(estimator, method):
+    n_classes = len(estimator.classes_)
+    if method == "predict" or (n_classes == 2 and method == "decision_function"):
+        return ()
+    return (n_classes,)
