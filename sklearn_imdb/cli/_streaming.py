@@ -68,9 +68,11 @@ def fit_streaming(args, pipe):
 
     rows = [0]  # of the last pass
 
+    part = "all" if args.test_data is not None else "train"
+
     def chunks():
         rows[0] = 0
-        for texts, labels in _chunks(args, args.data, "train"):
+        for texts, labels in _chunks(args, args.data, part):
             rows[0] += len(texts)
             yield texts, labels
 

@@ -145,6 +145,14 @@ def test_train_streams_a_file_past_the_memory_budget(
     model, metadata = load_model(out / "model.skimdb", return_metadata=True)
     assert metadata["training_data"].endswith("texts, streamed")
     assert model.score(docs, labels) > 0.9
+    # with --test-data, every row of --data is trained on
+    code = main(
+        [*argv, "--memory-budget", "1", "--epochs", "1", "--test-data", str(path)]
+    )
+    assert code == 0
+    metadata = load_model(out / "model.skimdb", return_metadata=True)[1]
+    assert metadata["training_data"].endswith(", 600 texts, streamed")
+    capsys.readouterr()
     # a file within the budget is fitted in memory, as before
     code = main([*argv, "--memory-budget", "100000", "--epochs", "1"])
     assert code == 0 and "at a time" not in capsys.readouterr().out
