@@ -186,7 +186,8 @@ def _load_vectorizer(prefix, members):
         vec._set_terms(None)
         return vec
     if f"{prefix}.terms.txt" in members:
-        terms = members[f"{prefix}.terms.txt"]
+        # bytes, not a view of the file's buffer: the vectorizer pickles
+        terms = bytes(members[f"{prefix}.terms.txt"])
         str(terms, "utf-8")  # refused now if damaged, not on first use
         lines = _Lines(terms)
     else:  # written before the terms were stored a line each

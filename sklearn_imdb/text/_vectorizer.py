@@ -416,8 +416,8 @@ class MultiHotVectorizer(TransformerMixin, BaseEstimator):
         terms = self._term_list
         if terms is None:  # hashed columns
             terms = self._term_list = [f"hash_{j}" for j in range(self.n_features_out_)]
-        if isinstance(terms, (bytes, memoryview)):  # a model file's
-            terms = self._term_list = str(terms, "utf-8").split("\n")
+        if isinstance(terms, bytes):
+            terms = self._term_list = terms.decode("utf-8").split("\n")
         return terms
 
     @property

@@ -439,9 +439,11 @@ def test_crafted_votes_are_refused(vote_file, tmp_path, edit, match):
         load_model(path)
 
 
-def test_a_large_vocabulary_read_as_a_view_names_its_terms(tmp_path):
+def test_a_large_vocabulary_read_as_a_view_names_its_terms_and_pickles(tmp_path):
     # past 1 MB a member is stored as it is and read into a buffer shared by
-    # the arrays (a memoryview, not bytes): the terms must still split
+    # the arrays (a memoryview, not bytes): the terms must still split, and
+    # the loaded pipeline pickle (joblib, Dask)
+
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
