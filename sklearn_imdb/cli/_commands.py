@@ -4,6 +4,7 @@ Errors in what the user typed (bad numbers, paths, model or grid names) end
 with a one-line message and exit status 2, without a traceback.
 """
 
+import contextlib
 import json
 import logging
 import sys
@@ -165,15 +166,18 @@ def cmd_predict(args):
     texts, shown = _tee(texts)
     write = ROW_WRITERS[args.format](pipe.classes_, method == "predict_proba")
     count = 0
-    for output in iter_predictions(
-        pipe, texts, method=method, batch_size=args.batch_size
-    ):
-        for row in output:
-            if method == "predict_proba":
-                write(next(shown), pipe.classes_[int(np.argmax(row))], row)
-            else:
-                write(next(shown), row, None)
-            count += 1
+    if args.scheduler is not None and args.backend != "dask":
+        raise ValueError("--scheduler needs --backend dask")
+    with _cluster(args) as client:
+        for output in iter_predictions(
+            pipe, texts, method=method, batch_size=args.batch_size, client=client
+        ):
+            for row in output:
+                if method == "predict_proba":
+                    write(next(shown), pipe.classes_[int(np.argmax(row))], row)
+                else:
+                    write(next(shown), row, None)
+                count += 1
     if not count:
         raise ValueError(
             "no texts to classify: give them as arguments, --file, or '-' for stdin"
@@ -334,6 +338,15 @@ def _tee(iterable):
     from itertools import tee
 
     return tee(iterable, 2)
+
+
+def _cluster(args):
+    """A Dask client for ``--backend dask``, else nothing."""
+    if args.backend != "dask":
+        return contextlib.nullcontext()
+    from ..utils import dask_client
+
+    return dask_client(args.scheduler)
 
 
 def _close(fig):

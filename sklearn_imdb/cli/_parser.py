@@ -70,6 +70,16 @@ def build_parser(functions, version):
         "available now)",
     )
     train.add_argument(
+        "--backend",
+        choices=("local", "dask"),
+        default="local",
+        help="dask: learn --data a chunk at a time, counting and vectorizing on a "
+        "Dask cluster's workers (default: local)",
+    )
+    train.add_argument(
+        "--scheduler", help="Dask scheduler address (default: a local cluster)"
+    )
+    train.add_argument(
         "--out",
         type=Path,
         default=Path("out/train"),
@@ -116,6 +126,16 @@ def build_parser(functions, version):
         type=_positive,
         default=10000,
         help="texts classified at once (default: 10000)",
+    )
+    predict.add_argument(
+        "--backend",
+        choices=("local", "dask"),
+        default="local",
+        help="where batches are classified: here, or on a Dask cluster's "
+        "workers while this process reads (default: local)",
+    )
+    predict.add_argument(
+        "--scheduler", help="Dask scheduler address (default: a local cluster)"
     )
 
     explain = command(

@@ -42,14 +42,23 @@ def default_budget_mb():
 
 def streams(args):
     """Whether ``train --data`` streams, and why (a sentence), or (False, None)."""
+    if args.scheduler is not None and args.backend != "dask":
+        raise ValueError("--scheduler needs --backend dask")
     if args.data is None or not Path(args.data).is_file():
+        if args.backend == "dask":
+            raise ValueError("--backend dask streams a --data file: give one")
         return False, None  # IMDB, or a folder per class: loaded whole
     budget = args.memory_budget or default_budget_mb()
     size_mb = Path(args.data).stat().st_size / 2**20
-    if size_mb * PEAK_PER_BYTE <= budget:
+    if args.backend != "dask" and size_mb * PEAK_PER_BYTE <= budget:
         return False, None
     if args.limit is not None:
         raise ValueError("--limit samples a file in memory: it cannot stream")
+    if args.backend == "dask":
+        return True, (
+            f"--backend dask: {args.data} is learned {CHUNK_ROWS:,} rows at a "
+            "time, counted and vectorized on the Dask cluster's workers"
+        )
     return True, (
         f"{args.data} is {size_mb:,.0f} MB: fitting it in memory would take "
         f"~{size_mb * PEAK_PER_BYTE / 1024:,.1f} GB, past --memory-budget "
@@ -76,7 +85,14 @@ def fit_streaming(args, pipe):
             rows[0] += len(texts)
             yield texts, labels
 
-    fit_stream(pipe, chunks, epochs=getattr(pipe[-1], "epochs", 1))
+    epochs = getattr(pipe[-1], "epochs", 1)
+    if args.backend != "dask":
+        fit_stream(pipe, chunks, epochs=epochs)
+        return rows[0]
+    from ..utils import dask_client
+
+    with dask_client(args.scheduler) as client:
+        fit_stream(pipe, chunks, epochs=epochs, client=client)
     return rows[0]
 
 

@@ -6,9 +6,10 @@
 siblings score predictions. :func:`iter_predictions` predicts streams of
 reviews and :func:`fit_stream` fits a pipeline on one, in bounded memory;
 :func:`dask_predictions` predicts a Dask collection on its workers. Private
-modules: ``tune``'s search over the final step (``_final_step_search``) and
+modules: ``tune``'s search over the final step (``_final_step_search``),
 the reports it and ``compare`` write (``_reports``, whose
-:func:`table_markdown` is public).
+:func:`table_markdown` is public) and ``fit_stream``'s passes on a Dask
+cluster (``_stream_cluster``).
 """
 
 import importlib

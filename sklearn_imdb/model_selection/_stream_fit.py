@@ -15,6 +15,11 @@ import numpy as np
 from sklearn.utils import get_tags
 
 from ._progress import Progress, clock
+from ._stream_cluster import (
+    learn_on_cluster,
+    reduces_on_cluster,
+    transformed_on_cluster,
+)
 
 __all__ = ["fit_stream"]
 
@@ -22,7 +27,14 @@ logger = logging.getLogger(__name__)
 
 
 def fit_stream(
-    pipeline, chunks, *, epochs=1, classes=None, buffer_size=20000, random_state=0
+    pipeline,
+    chunks,
+    *,
+    epochs=1,
+    classes=None,
+    buffer_size=20000,
+    random_state=0,
+    client=None,
 ):
     """Fit ``pipeline`` on a stream of labelled chunks, a chunk in memory at a time.
 
@@ -51,6 +63,12 @@ def fit_stream(
         0 keeps the stream's order.
     random_state : int, default=0
         Seed of the shuffling.
+    client : dask.distributed.Client or None, default=None
+        A Dask cluster to share the work: a learned vocabulary and naive
+        Bayes counts are counted on its workers a chunk a task and merged
+        pairwise there, and the chunks are vectorized there ahead of the last
+        step, which trains in this process (as dask-ml's ``Incremental``).
+        None does everything here.
 
     Returns
     -------
@@ -83,39 +101,68 @@ def fit_stream(
     first = learners[0] if learners else None
     if first is not None and classes is None and _takes_classes(first):
         first = None
-    n_chunks, n_rows, seen = 0, 0, set()
+    count = {"chunks": 0, "rows": 0}
+    seen = set()
     start = time.perf_counter()
-    for texts, labels in chunks():
-        found = np.unique(labels)
-        if classes is not None:
-            _check_labels(found, classes, n_rows, len(texts))
-        if first is not None:
-            _learn(first, texts, labels, classes)
-        seen.update(found.tolist())
-        n_chunks, n_rows = n_chunks + 1, n_rows + len(texts)
-        logger.info(
-            "  pass 1 (%s): %d chunks, %s rows (%s elapsed)",
-            "rows" if first is None else type(first).__name__,
-            n_chunks,
-            f"{n_rows:,}",
-            clock(time.perf_counter() - start),
-        )
-    if not n_rows:
+
+    def first_pass():
+        for texts, labels in chunks():
+            found = np.unique(labels)
+            if classes is not None:
+                _check_labels(found, classes, count["rows"], len(texts))
+            seen.update(found.tolist())
+            count["chunks"] += 1
+            count["rows"] += len(texts)
+            yield texts, labels
+            logger.info(
+                "  pass 1 (%s): %d chunks, %s rows (%s elapsed)",
+                "rows" if first is None else type(first).__name__,
+                count["chunks"],
+                f"{count['rows']:,}",
+                clock(time.perf_counter() - start),
+            )
+
+    window = 2 * len(client.scheduler_info()["workers"]) if client else 0
+    if first is not None and client is not None and reduces_on_cluster(first):
+        learn_on_cluster(client, first, [], first_pass(), classes, window)
+    else:
+        for texts, labels in first_pass():
+            if first is not None:
+                _learn(first, texts, labels, classes)
+    if not count["rows"]:
         raise ValueError("The stream holds no rows.")
     classes = np.asarray(sorted(seen) if classes is None else classes)
     done = 1 if first is not None else 0
-    progress = Progress(n_chunks * (len(learners) - done + epochs), logger)
+    progress = Progress(count["chunks"] * (len(learners) - done + epochs), logger)
+
+    def reported(stream, text):
+        for chunk in stream:
+            yield chunk
+            progress.report(text)
+
     for k in range(done, len(learners)):
-        for texts, labels in chunks():
+        stream = reported(chunks(), f"pass {k + 1} ({type(learners[k]).__name__})")
+        if client is not None and reduces_on_cluster(learners[k]):
+            learn_on_cluster(client, learners[k], learners[:k], stream, classes, window)
+            continue
+        for texts, labels in stream:
             _learn(learners[k], _transformed(learners[:k], texts), labels, classes)
-            progress.report(f"pass {k + 1} ({type(learners[k]).__name__})")
     rng = np.random.default_rng(random_state)
     for epoch in range(epochs):
         stream = _shuffled(chunks(), buffer_size, rng) if buffer_size else chunks()
-        for texts, labels in stream:
-            if len(texts):  # none while the shuffle buffer fills
-                _learn(final, _transformed(learners, texts), labels, classes)
-            progress.report(f"epoch {epoch + 1}/{epochs} ({type(final).__name__})")
+        stream = reported(
+            stream, f"epoch {epoch + 1}/{epochs} ({type(final).__name__})"
+        )
+        if client is not None:
+            features = transformed_on_cluster(client, learners, stream, window)
+        else:
+            features = (
+                (_transformed(learners, texts) if len(texts) else None, labels)
+                for texts, labels in stream
+            )
+        for X, labels in features:
+            if X is not None:  # none while the shuffle buffer fills
+                _learn(final, X, labels, classes)
     return pipeline
 
 

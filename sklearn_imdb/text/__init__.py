@@ -5,7 +5,9 @@ turns reviews (or Keras token ids) into sparse multi-hot, count or TF-IDF rows
 over the most frequent words and n-grams; :class:`NBFeatureWeighter` scales
 those columns by naive Bayes log-count ratios. Private modules: n-gram keys
 (``_ngrams``), a search's reviews keyed once for all its folds
-(``_shared_ngrams``), the vocabulary (``_vocabulary``) and the checks of the
+(``_shared_ngrams``), the vocabulary (``_vocabulary``), a stream's term
+counts in bounded memory (``_term_stream``) and the vectorizer's
+``partial_fit`` over them (``_vectorizer_stream``), and the checks of the
 documents given (``_documents``).
 """
 

@@ -182,6 +182,10 @@ class NBFeatureWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         # as MultinomialNB counts: the one-hot labels' product with X
         one_hot = (np.asarray(y)[:, None] == self.classes_).astype(np.float64)
         self.feature_count_ += safe_sparse_dot(one_hot.T, X)
+        return self._set_ratio()
+
+    def _set_ratio(self):
+        """``ratio_`` from ``feature_count_`` (also after adding counts up)."""
         # MultinomialNB's smoothed log feature probabilities are log(p/|p|_1)
         # and log(q/|q|_1): the ratio is their difference
         smoothed = self.feature_count_ + self.alpha

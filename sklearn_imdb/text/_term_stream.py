@@ -49,6 +49,26 @@ class TermCounts:
         clash = np.flatnonzero(check_keys[inverse] != grams.check_keys)[:1]
         if clash.size:
             _collision(grams.names(clash), grams.names(first[inverse[clash]]))
+        self.occurrences += int(grams.keys.size)
+        return self._merge(
+            keys, check_keys, counts, lambda index: grams.names(first[index])
+        )
+
+    def merge(self, other):
+        """Add another summary's counts (of other documents) to these.
+
+        Misra-Gries summaries merge (Agarwal et al., 2012): the counts are
+        added, cut back to ``capacity`` as in :meth:`add`, and the errors
+        add up.
+        """
+        self.occurrences += other.occurrences
+        self.error += other.error
+        return self._merge(
+            other.keys, other.check_keys, other.counts, lambda i: other.names[i]
+        )
+
+    def _merge(self, keys, check_keys, counts, names_of):
+        """Merge sorted distinct ``keys`` and their counts into the candidates."""
         merged = _union(self.keys, keys)
         old, new = np.searchsorted(merged, self.keys), np.searchsorted(merged, keys)
         merged_check = np.zeros(merged.size, dtype=np.uint64)
@@ -57,17 +77,16 @@ class TermCounts:
         clash = np.flatnonzero(merged_check[new] != check_keys)[:1]
         if clash.size:  # a term seen before had this key, with another check key
             before = np.searchsorted(self.keys, keys[clash])
-            _collision(grams.names(first[clash]), self.names[before])
+            _collision(names_of(clash), self.names[before])
         total = np.zeros(merged.size, dtype=np.int64)
         total[old] += self.counts
         total[new] += counts
-        self.occurrences += int(grams.keys.size)
         keep, cut = self._kept(total)
         names = np.empty(merged.size, dtype=object)
         names[old] = self.names
         # the text of the new candidates that stay (the costly part of a term)
         fresh = keep[names[keep] == None]  # noqa: E711 (elementwise)
-        names[fresh] = grams.names(first[np.searchsorted(keys, merged[fresh])])
+        names[fresh] = names_of(np.searchsorted(keys, merged[fresh]))
         self.keys, self.check_keys = merged[keep], merged_check[keep]
         self.names, self.counts = names[keep], total[keep] - cut
         return self
