@@ -123,7 +123,8 @@ def cmd_train(args):
     )
     _close(figure)
     print(f"saved the confusion matrix to {out / 'confusion_matrix.png'}")
-    history = getattr(pipe[-1], "history_", None)
+    # a streamed network's history has a point a chunk, not an epoch
+    history = None if streaming else getattr(pipe[-1], "history_", None)
     if history:
         from ..plotting import plot_history
 
