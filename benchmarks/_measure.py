@@ -154,3 +154,36 @@ def api(name):
         return getattr(sklearn_imdb, name)
     module = importlib.import_module(f"sklearn_imdb.{_BEFORE_SUB_PACKAGES[name]}")
     return getattr(module, name)
+
+
+#: prepended to a ``python -c`` child's code: it prints its peak at exit
+PEAK_AT_EXIT = (
+    "import atexit, sys\n"
+    "def _peak():\n"
+    "    for line in open('/proc/self/status'):\n"
+    "        if line.startswith('VmHWM:'):\n"
+    "            print('PEAK_KB', line.split()[1], file=sys.stderr)\n"
+    "atexit.register(_peak)\n"
+)
+
+
+def run_child(code, *args):
+    """Wall seconds, peak MB and stdout of ``python -c code args`` (a fresh process).
+
+    For what cannot be a module-level function (a command line, another
+    library's training): the child's own ``VmHWM`` at exit.
+    """
+    import sys
+
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_AT_EXIT + code, *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - start
+    if done.returncode:
+        raise RuntimeError(done.stderr[-2000:])
+    peak = [line for line in done.stderr.splitlines() if line.startswith("PEAK_KB")]
+    return seconds, int(peak[-1].split()[1]) / 1024, done.stdout

@@ -37,35 +37,11 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _measure import machine  # noqa: E402
+from _measure import machine, run_child  # noqa: E402
 
 REVIEW = "A moving, beautiful film."
 NETWORKS = ("seed-net", "nb-net")
 MODELS = ("seed-net", "nb-net", "nb-logreg")
-PEAK = (
-    "import atexit, sys\n"
-    "def _peak():\n"
-    "    for line in open('/proc/self/status'):\n"
-    "        if line.startswith('VmHWM:'):\n"
-    "            print('PEAK_KB', line.split()[1], file=sys.stderr)\n"
-    "atexit.register(_peak)\n"
-)
-
-
-def _run_child(code, *args):
-    """Wall seconds and peak MB of ``python -c code args`` (a fresh process)."""
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", PEAK + code, *map(str, args)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    seconds = time.perf_counter() - start
-    if done.returncode:
-        raise RuntimeError(done.stderr[-2000:])
-    peak = [line for line in done.stderr.splitlines() if line.startswith("PEAK_KB")]
-    return seconds, int(peak[-1].split()[1]) / 1024, done.stdout
 
 
 def _labels(bunch):
@@ -78,7 +54,7 @@ def fit_models(folder):
     for name in MODELS:
         path = folder / f"{name}.skimdb"
         if not path.exists():
-            _run_child(
+            run_child(
                 "import sys, numpy as np\n"
                 "from sklearn_imdb import fetch_imdb, named_pipeline, save_model\n"
                 "train = fetch_imdb(subset='train')\n"
@@ -113,7 +89,7 @@ def fit_rivals(folder):
     ft_model, vw_model = folder / "model.ftz", folder / "model.vw"
     # fastText's paper settings for sentiment (bigrams, 5 epochs, lr 0.1
     # is its default for supervised; dim 10 as in the paper)
-    _run_child(
+    run_child(
         "import sys, fasttext\n"
         "m = fasttext.train_supervised(sys.argv[1], wordNgrams=2, dim=10, "
         "epoch=5, verbose=0)\n"
@@ -121,7 +97,7 @@ def fit_rivals(folder):
         ft_data,
         ft_model,
     )
-    _run_child(
+    run_child(
         "import sys, vowpalwabbit\n"
         "vw = vowpalwabbit.Workspace(f'--loss_function logistic --ngram 2 -b 24 "
         "--passes 1 --quiet -f {sys.argv[2]}')\n"
@@ -154,7 +130,7 @@ def cold(paths, repeat):
     rows = []
 
     def runs(code, *args):
-        measured = [_run_child(code, *args)[:2] for _ in range(repeat)]
+        measured = [run_child(code, *args)[:2] for _ in range(repeat)]
         return (
             statistics.median(s for s, _ in measured),
             max(p for _, p in measured),
@@ -227,13 +203,13 @@ def latency(paths, ft_model, vw_model):
         if name in NETWORKS:
             cases.append(("keras", f"{name} network called through Keras (0.2)"))
         for kind, label in cases:
-            median, p99 = json.loads(_run_child(LATENCY, kind, path)[2])
+            median, p99 = json.loads(run_child(LATENCY, kind, path)[2])
             rows.append((label, median, p99))
     for kind, path, label in (
         ("fasttext", ft_model, "fastText (bigrams, dim 10)"),
         ("vw", vw_model, "Vowpal Wabbit (bigrams, logistic)"),
     ):
-        median, p99 = json.loads(_run_child(LATENCY, kind, path)[2])
+        median, p99 = json.loads(run_child(LATENCY, kind, path)[2])
         rows.append((label, median, p99))
     return rows
 
@@ -258,7 +234,7 @@ print(json.dumps([ours_s, keras_s, float(np.abs(ours[:, 1:] - keras).max())]))
 def batch(paths):
     rows = []
     for name in NETWORKS:
-        ours_s, keras_s, diff = json.loads(_run_child(BATCH, paths[name])[2])
+        ours_s, keras_s, diff = json.loads(run_child(BATCH, paths[name])[2])
         rows.append((name, ours_s, keras_s, diff))
     return rows
 

@@ -29,25 +29,15 @@ import argparse
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _measure import machine  # noqa: E402
+from _measure import machine, run_child  # noqa: E402
 
-PEAK = (
-    "import atexit, sys\n"
-    "def _peak():\n"
-    "    for line in open('/proc/self/status'):\n"
-    "        if line.startswith('VmHWM:'):\n"
-    "            print('PEAK_KB', line.split()[1], file=sys.stderr)\n"
-    "atexit.register(_peak)\n"
-)
 OURS = "from sklearn_imdb.cli import main\nsys.exit(main(sys.argv[1:]))\n"
 FASTTEXT = (
     "import sys, fasttext\n"
@@ -69,21 +59,6 @@ VW = (
     "vw.finish()\n"
     "print('ACCURACY', right / total)\n"
 )
-
-
-def _child(code, *args):
-    """Wall seconds, peak MB and stdout of ``python -c code args``."""
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", PEAK + code, *map(str, args)],
-        capture_output=True,
-        text=True,
-    )
-    seconds = time.perf_counter() - start
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr[-2000:])
-    peak = int(re.search(r"PEAK_KB (\d+)", done.stderr).group(1)) / 1024
-    return seconds, peak, done.stdout
 
 
 def _sentences(bunch):
@@ -172,7 +147,7 @@ def predictions(model, data):
         ("one process, one thread", ONE_PROCESS, 1),
         ("Dask, 2 workers", ON_DASK),
     ):
-        _, peak, out = _child(code, model, data, *more)
+        _, peak, out = run_child(code, model, data, *more)
         n, seconds = re.search(r"ROWS (\d+) SECONDS ([\d.]+)", out).groups()
         start = re.search(r"START ([\d.]+)", out)
         rows[name] = {
@@ -185,7 +160,7 @@ def predictions(model, data):
 
 
 def ours(model, data, test, budget, out):
-    seconds, peak, out = _child(
+    seconds, peak, out = run_child(
         OURS,
         "--quiet",
         "train",
@@ -206,7 +181,7 @@ def ours(model, data, test, budget, out):
 
 
 def rival(code, data, test):
-    seconds, peak, out = _child(code, data, test)
+    seconds, peak, out = run_child(code, data, test)
     accuracy = float(re.search(r"ACCURACY ([\d.]+)", out).group(1))
     return {"wall": seconds, "fit": seconds, "peak": peak, "accuracy": accuracy}
 

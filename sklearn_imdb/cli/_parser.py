@@ -69,15 +69,10 @@ def build_parser(functions, version):
         "file's size) is learned a chunk at a time (default: half the memory "
         "available now)",
     )
-    train.add_argument(
-        "--backend",
-        choices=("local", "dask"),
-        default="local",
-        help="dask: learn --data a chunk at a time, counting and vectorizing on a "
-        "Dask cluster's workers (default: local)",
-    )
-    train.add_argument(
-        "--scheduler", help="Dask scheduler address (default: a local cluster)"
+    _add_cluster(
+        train,
+        "dask: learn --data a chunk at a time, counting and vectorizing on a "
+        "Dask cluster's workers",
     )
     train.add_argument(
         "--out",
@@ -127,15 +122,10 @@ def build_parser(functions, version):
         default=10000,
         help="texts classified at once (default: 10000)",
     )
-    predict.add_argument(
-        "--backend",
-        choices=("local", "dask"),
-        default="local",
-        help="where batches are classified: here, or on a Dask cluster's "
-        "workers while this process reads (default: local)",
-    )
-    predict.add_argument(
-        "--scheduler", help="Dask scheduler address (default: a local cluster)"
+    _add_cluster(
+        predict,
+        "where batches are classified: here, or on a Dask cluster's workers "
+        "while this process reads",
     )
 
     explain = command(
@@ -295,6 +285,19 @@ def _add_data(parser):
     )
     _add_columns(parser, label=True)
     _add_limit(parser)
+
+
+def _add_cluster(parser, what):
+    """--backend local|dask and --scheduler."""
+    parser.add_argument(
+        "--backend",
+        choices=("local", "dask"),
+        default="local",
+        help=f"{what} (default: local)",
+    )
+    parser.add_argument(
+        "--scheduler", help="Dask scheduler address (default: a local cluster)"
+    )
 
 
 def _add_columns(parser, label):
