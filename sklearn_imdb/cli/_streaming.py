@@ -75,6 +75,12 @@ def fit_streaming(args, pipe):
     """
     from ..model_selection import fit_stream
 
+    if not hasattr(pipe[-1], "partial_fit"):
+        raise ValueError(
+            f"{args.model} cannot learn a chunk at a time ({type(pipe[-1]).__name__} "
+            "learns from all rows at once): use seed-net or nb-net, or a larger "
+            "--memory-budget"
+        )
     rows = [0]  # of the last pass
 
     part = "all" if args.test_data is not None else "train"

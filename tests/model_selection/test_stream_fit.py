@@ -176,3 +176,10 @@ def test_train_stops_on_a_bad_row_in_a_streamed_file(
     err = capsys.readouterr().err
     assert code == 2 and "row 400" in err and len(err.strip().splitlines()) == 1
     assert not out.exists()  # nothing written from half a file
+    code = main(
+        ["--quiet", "train", "--model", "nb-logreg", "--data", str(path)]
+        + ["--memory-budget", "1", "--out", str(out)]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "nb-logreg cannot learn a chunk at a time" in err
+    assert not out.exists()
