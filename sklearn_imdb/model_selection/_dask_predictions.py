@@ -35,15 +35,18 @@ def dask_predictions(estimator, texts, *, method="predict_proba"):
     import dask
     import dask.array as da
     import dask.bag as db
-    import dask.dataframe as dd
 
+    try:  # needs pyarrow, which the [dask] extra does not bring
+        from dask.dataframe import Series
+    except ImportError:
+        Series = ()  # noqa: N806 (no dataframe column can be given then)
     if method not in ("predict_proba", "predict", "decision_function"):
         raise ValueError(
             'method must be "predict_proba", "predict" or "decision_function", '
             f"got {method!r}."
         )
     getattr(estimator, method)  # AttributeError now, not on a worker
-    if isinstance(texts, dd.Series):
+    if isinstance(texts, Series):
         parts = texts.to_delayed()
     elif isinstance(texts, da.Array) and texts.ndim == 1:
         parts = texts.to_delayed().ravel().tolist()
