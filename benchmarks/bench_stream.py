@@ -19,10 +19,12 @@ the file's 16 MB blocks, each line parsed by ``json.loads``:
 process, the cluster's start counted apart.
 
     python benchmarks/bench_stream.py [--sizes 25000,100000,400000,1600000]
-        [--models seed-net,nb-net:400000] [--in-memory-up-to 100000]
-        [--folder DIR]
+        [--models seed-net,nb-logreg,nb-net:400000] [--in-memory-up-to 100000]
+        [--folder DIR] [--predictions-only --repeat 3]
 
-``MODEL:N`` fits that model at sizes up to N only.
+``MODEL:N`` fits that model at sizes up to N only. nb-logreg streams as
+nb-sgd (``train`` says so, and the table). ``--predictions-only`` times the
+predictions alone, from the corpora and model a run left in ``--folder``.
 """
 
 import argparse
@@ -177,7 +179,15 @@ def ours(model, data, test, budget, out):
     )
     fit = float(re.search(r"fitted in ([\d.]+) s", out).group(1))
     accuracy = float(re.search(r"accuracy ([\d.]+)", out).group(1))
-    return {"wall": seconds, "fit": fit, "peak": peak, "accuracy": accuracy}
+    # nb-logreg streams as nb-sgd
+    trained = re.search(r"training (\S+) in its place", out)
+    return {
+        "wall": seconds,
+        "fit": fit,
+        "peak": peak,
+        "accuracy": accuracy,
+        "trained": trained.group(1) if trained else model,
+    }
 
 
 def rival(code, data, test):
@@ -189,7 +199,7 @@ def rival(code, data, test):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="25000,100000,400000,1600000")
-    parser.add_argument("--models", default="seed-net,nb-net:400000")
+    parser.add_argument("--models", default="seed-net,nb-logreg,nb-net:400000")
     parser.add_argument(
         "--in-memory-up-to",
         type=int,
@@ -197,15 +207,53 @@ def main():
         help="also fit ours in memory at sizes up to this (default: 100000)",
     )
     parser.add_argument("--folder", type=Path, help="keep the corpora here")
+    parser.add_argument(
+        "--predictions-only",
+        action="store_true",
+        help="only the predictions, from the corpora and model in --folder",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of the predictions (default: 1)"
+    )
     args = parser.parse_args()
-    from sklearn_imdb import fetch_imdb
-
     folder = args.folder or Path(tempfile.mkdtemp(prefix="bench_stream_"))
     folder.mkdir(parents=True, exist_ok=True)
+    sizes = [int(n) for n in args.sizes.split(",")]
+    print(f"machine: {machine()}\n")
+    if not args.predictions_only:
+        fits(args, folder, sizes)
+    model = folder / f"out-seed-net-{sizes[0]}-in-memory" / "model.skimdb"
+    if model.exists():
+        n = sizes[-1]
+        print(
+            f"\n### Predicting the {n:,} reviews with seed-net (fitted on "
+            f"{sizes[0]:,}): one process against a 2-worker Dask LocalCluster\n"
+        )
+        print("| run | where | reviews | s | reviews/s | ratio | peak MB (client) |")
+        print("|---|---|---|---|---|---|---|")
+        for run in range(1, args.repeat + 1):
+            rows = predictions(model, folder / f"corpus_{n}.jsonl")
+            base = rows["one process"]["rows"] / rows["one process"]["seconds"]
+            for where, r in rows.items():
+                rate = r["rows"] / r["seconds"]
+                started = (
+                    f" (cluster started in {r['start']:.1f} s)" if r["start"] else ""
+                )
+                print(
+                    f"| {run} | {where}{started} | {r['rows']:,} | "
+                    f"{r['seconds']:.1f} | {rate:,.0f} | {rate / base:.2f}x | "
+                    f"{r['peak']:,.0f} |",
+                    flush=True,
+                )
+
+
+def fits(args, folder, sizes):
+    """The table of fits: ours streamed and in memory, fastText, VW."""
+    from sklearn_imdb import fetch_imdb
+
     train, test = fetch_imdb(subset="train"), fetch_imdb(subset="test")
     pools = _sentences(train)
     tests = write_test(folder, test)
-    print(f"machine: {machine()}\n")
     print(
         "### Fit from a file: wall s (fit s for ours), peak MB, accuracy on IMDB's "
         "25,000 test reviews\n"
@@ -213,7 +261,6 @@ def main():
     print("| reviews | file MB | tool | fit s | peak MB | test accuracy |")
     print("|---|---|---|---|---|---|")
     models = [m.split(":") + [""] for m in args.models.split(",")]
-    sizes = [int(n) for n in args.sizes.split(",")]
     for n in sizes:
         paths = write_corpus(n, folder, pools, train.target_names)
         size = paths["jsonl"].stat().st_size / 2**20
@@ -224,13 +271,15 @@ def main():
             for mode, budget in (("streamed", 1), ("in memory", 1000000)):
                 if mode == "in memory" and n > args.in_memory_up_to:
                     continue
-                runs[f"{model}, {mode}"] = ours(
+                r = ours(
                     model,
                     paths["jsonl"],
                     tests["jsonl"],
                     budget,
                     folder / f"out-{model}-{n}-{mode.replace(' ', '-')}",
                 )
+                as_ = f" (as {r['trained']})" if r["trained"] != model else ""
+                runs[f"{model}, {mode}{as_}"] = r
         runs["fastText (bigrams, dim 10, 5 epochs)"] = rival(
             FASTTEXT, paths["ft"], tests["ft"]
         )
@@ -242,24 +291,6 @@ def main():
                 f"| {n:,} | {size:,.0f} | {tool} | {r['fit']:.1f} | "
                 f"{r['peak']:,.0f} | {100 * r['accuracy']:.2f}% |",
                 flush=True,
-            )
-    model = folder / f"out-seed-net-{sizes[0]}-in-memory" / "model.skimdb"
-    if model.exists():
-        n = sizes[-1]
-        rows = predictions(model, folder / f"corpus_{n}.jsonl")
-        print(
-            f"\n### Predicting the {n:,} reviews with seed-net (fitted on "
-            f"{sizes[0]:,}): one process against a 2-worker Dask LocalCluster\n"
-        )
-        print("| where | reviews | s | reviews/s | ratio | peak MB (client) |")
-        print("|---|---|---|---|---|---|")
-        base = rows["one process"]["rows"] / rows["one process"]["seconds"]
-        for where, r in rows.items():
-            rate = r["rows"] / r["seconds"]
-            started = f" (cluster started in {r['start']:.1f} s)" if r["start"] else ""
-            print(
-                f"| {where}{started} | {r['rows']:,} | {r['seconds']:.1f} | "
-                f"{rate:,.0f} | {rate / base:.2f}x | {r['peak']:,.0f} |"
             )
 
 

@@ -16,7 +16,7 @@ import numpy as np
 from .. import __version__
 from ._data import evaluation, evaluation_text, texts_to_score, train_test_texts
 from ._parser import build_parser
-from ._streaming import fit_streaming, score_streaming, streams
+from ._streaming import fit_streaming, score_streaming, streamable, streams
 
 EXIT_USAGE = 2
 #: the library's parameters named in its errors, as the command line spells them
@@ -84,6 +84,7 @@ def cmd_train(args):
     start = time.perf_counter()
     if streaming:
         print(f"{why} ...")
+        pipe = streamable(args, pipe, params)
         n_train = fit_streaming(args, pipe)
         fit_seconds = time.perf_counter() - start
         y_test, predicted, *scores = score_streaming(args, pipe)

@@ -17,17 +17,21 @@ from ..datasets import iter_reviews, load_labelled
 from ..model_selection import predict_with_scores
 
 __all__ = [
+    "COUNTERPARTS",
     "PEAK_PER_BYTE",
     "default_budget_mb",
     "fit_streaming",
     "streams",
     "score_streaming",
+    "streamable",
 ]
 
 #: an in-memory fit's peak memory per byte of its file (measured, rounded up)
 PEAK_PER_BYTE = 30
 #: rows a chunk: ~13 MB of IMDB-sized reviews
 CHUNK_ROWS = 10000
+#: the named pipelines learned a chunk at a time in place of those that cannot be
+COUNTERPARTS = {"nb-logreg": "nb-sgd"}
 
 
 def default_budget_mb():
@@ -66,6 +70,32 @@ def streams(args):
     )
 
 
+def streamable(args, pipe, params):
+    """``pipe``, or the named pipeline that learns as it does a chunk at a time.
+
+    nb-logreg's LogisticRegression learns from all rows at once; its
+    counterpart nb-sgd (:data:`COUNTERPARTS`) is trained in its place, and
+    ``args.model`` names it, so that the model file says what was trained.
+    """
+    from ..model_selection import describe_pipeline, named_pipeline
+
+    if hasattr(pipe[-1], "partial_fit"):
+        return pipe
+    if args.model not in COUNTERPARTS:
+        raise ValueError(
+            f"{args.model} cannot learn a chunk at a time ({type(pipe[-1]).__name__} "
+            "learns from all rows at once): use seed-net, nb-net or nb-sgd, or a "
+            "larger --memory-budget"
+        )
+    name = COUNTERPARTS[args.model]
+    print(
+        f"{args.model}'s {type(pipe[-1]).__name__} learns from all rows at once: "
+        f"training {name} in its place ({describe_pipeline(name)})"
+    )
+    args.model = name
+    return named_pipeline(name, **params)
+
+
 def fit_streaming(args, pipe):
     """Fit ``pipe`` on ``--data`` a chunk at a time; the rows trained on.
 
@@ -75,12 +105,6 @@ def fit_streaming(args, pipe):
     """
     from ..model_selection import fit_stream
 
-    if not hasattr(pipe[-1], "partial_fit"):
-        raise ValueError(
-            f"{args.model} cannot learn a chunk at a time ({type(pipe[-1]).__name__} "
-            "learns from all rows at once): use seed-net or nb-net, or a larger "
-            "--memory-budget"
-        )
     rows = [0]  # of the last pass
 
     part = "all" if args.test_data is not None else "train"
@@ -91,7 +115,8 @@ def fit_streaming(args, pipe):
             rows[0] += len(texts)
             yield texts, labels
 
-    epochs = getattr(pipe[-1], "epochs", 1)
+    # a network's epochs, or SGDClassifier's passes (nb-sgd: tol=None)
+    epochs = getattr(pipe[-1], "epochs", None) or getattr(pipe[-1], "max_iter", 1)
     if args.backend != "dask":
         fit_stream(pipe, chunks, epochs=epochs)
         return rows[0]

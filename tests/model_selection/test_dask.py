@@ -71,6 +71,48 @@ def test_each_partition_is_predicted_on_the_workers_in_order(
     assert len(client.scheduler_info()["workers"]) == 2
 
 
+def test_local_workers_keep_glibcs_own_trim_threshold(client):
+    # distributed starts workers with MALLOC_TRIM_THRESHOLD_=65536, a third
+    # slower tokenizing (utils.parallel._without_malloc_trim); the rest of
+    # its environment for them stays
+    import os
+
+    env = client.run(
+        lambda: (
+            os.environ.get("MALLOC_TRIM_THRESHOLD_"),
+            os.environ["MKL_NUM_THREADS"],
+        )
+    )
+    assert len(env) == 2 and set(env.values()) == {(None, "1")}
+    assert dask.config.get("distributed.nanny.pre-spawn-environ")[
+        "MALLOC_TRIM_THRESHOLD_"
+    ]  # distributed's setting, outside our clusters, unchanged
+
+
+@pytest.mark.slow
+def test_each_worker_holds_a_model_once_and_two_models_apart(client, model, tmp_path):
+    def held(dask_worker):
+        return sorted(n for n in dask_worker.plugins if "sklearn-imdb" in n)
+
+    texts, _ = make_reviews(60, seed=8)
+    bag = db.from_sequence(texts, npartitions=4)
+    first = dask_predictions(model, bag)
+    names = set(map(tuple, client.run(held).values()))
+    assert len(names) == 1  # every worker holds the same
+    # the same model, loaded anew: held once
+    again = dask_predictions(load_model(save_model(model, tmp_path / "a.skimdb")), bag)
+    assert set(map(tuple, client.run(held).values())) == names
+    # another model beside it: each partition predicted by its own
+    docs, y = make_reviews(200, seed=9)
+    other = named_pipeline("logreg", vec__num_words=50).fit(docs, y)
+    second = dask_predictions(other, bag)
+    a, b, c = client.compute([first, again, second], sync=True)
+    np.testing.assert_allclose(a, model.predict_proba(texts), rtol=1e-6)
+    np.testing.assert_allclose(b, a)
+    np.testing.assert_allclose(c, other.predict_proba(texts), rtol=1e-6)
+    assert all(len(h) == len(next(iter(names))) + 1 for h in client.run(held).values())
+
+
 @pytest.mark.slow
 def test_an_empty_partition_and_bad_arguments(client, model):
     bag = db.from_sequence(["a fine film", "awful"], npartitions=2).filter(

@@ -19,6 +19,7 @@ EXPECTED = {
     "linear-svc",
     "tfidf-bigram-logreg",
     "nb-logreg",
+    "nb-sgd",
     "nb-net",
     "nb-vote",
 }

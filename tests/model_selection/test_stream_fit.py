@@ -177,9 +177,48 @@ def test_train_stops_on_a_bad_row_in_a_streamed_file(
     assert code == 2 and "row 400" in err and len(err.strip().splitlines()) == 1
     assert not out.exists()  # nothing written from half a file
     code = main(
-        ["--quiet", "train", "--model", "nb-logreg", "--data", str(path)]
+        ["--quiet", "train", "--model", "logreg", "--data", str(path)]
         + ["--memory-budget", "1", "--out", str(out)]
     )
     err = capsys.readouterr().err
-    assert code == 2 and "nb-logreg cannot learn a chunk at a time" in err
+    assert code == 2 and "logreg cannot learn a chunk at a time" in err
     assert not out.exists()
+
+
+def test_train_streams_nb_sgd_in_place_of_nb_logreg(
+    stream_file, tmp_path, capsys, monkeypatch
+):
+    from sklearn_imdb.cli import _streaming
+
+    monkeypatch.setattr(_streaming, "PEAK_PER_BYTE", 10**6)
+    path, docs, labels = stream_file
+    out = tmp_path / "out"
+    code = main(
+        ["--quiet", "train", "--model", "nb-logreg", "--data", str(path)]
+        + ["--memory-budget", "1", "--out", str(out)]
+    )
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "training nb-sgd in its place" in printed
+    model, metadata = load_model(out / "model.skimdb", return_metadata=True)
+    assert metadata["pipeline"] == "nb-sgd"
+    assert isinstance(model[-1], SGDClassifier) and model[-1].loss == "log_loss"
+    assert model.score(docs, labels) > 0.9
+    assert model.predict_proba(docs[:3]).shape == (3, 2)
+
+
+def test_streamed_nb_sgd_makes_fits_updates_in_the_streams_order(stream_file):
+    # one pass of SGDClassifier.partial_fit chunk by chunk is fit's one epoch
+    # over the same rows in the same order: nb-sgd streamed learns as in memory
+    from sklearn_imdb import named_pipeline
+
+    path, docs, labels = stream_file
+    # (shuffle=False: partial_fit would shuffle each chunk's rows)
+    streamed = named_pipeline("nb-sgd", vec__num_words=300, clf__shuffle=False)
+    fit_stream(streamed, lambda: iter_reviews(path, chunksize=64), buffer_size=0)
+    whole = named_pipeline("nb-sgd", vec__num_words=300, clf__shuffle=False)
+    whole.fit(docs, labels)
+    # float32 features: the same updates agree to float32's precision
+    np.testing.assert_allclose(streamed[-1].coef_, whole[-1].coef_, atol=1e-5)
+    np.testing.assert_allclose(streamed[-1].intercept_, whole[-1].intercept_, atol=1e-5)
+    assert np.abs(whole[-1].coef_).max() > 0.1
