@@ -1,5 +1,6 @@
 """What the README's "Reliability" section promises, one test per promise."""
 
+import json
 import os
 import pickle
 import subprocess
@@ -319,3 +320,25 @@ def test_pickle_and_joblib_keep_working(net, tmp_path):
     joblib.dump(net, tmp_path / "net.joblib")
     loaded = joblib.load(tmp_path / "net.joblib")
     np.testing.assert_allclose(loaded.predict_proba(DOCS), net.predict_proba(DOCS))
+
+
+def test_a_pickled_network_loads_in_a_process_that_never_built_one(net, tmp_path):
+    # what joblib's and Dask's workers do with a fitted network (cross_validate
+    # with return_estimator, BaggingClassifier, dask-ml's Incremental): its
+    # Keras model names our registered layer, which must be known by then
+    path = tmp_path / "net.pkl"
+    path.write_bytes(pickle.dumps(net))
+    code = (
+        "import json, pickle, sys\n"
+        "net = pickle.loads(open(sys.argv[1], 'rb').read())\n"
+        "print(json.dumps(net.predict_proba(sys.argv[2:])[:, 1].tolist()))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path), *DOCS[:3]],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-1500:]
+    proba = json.loads(done.stdout.strip().splitlines()[-1])
+    np.testing.assert_allclose(proba, net.predict_proba(DOCS[:3])[:, 1], rtol=1e-5)

@@ -3,8 +3,8 @@
 dask-ml's ``ParallelPostFit`` for text: a fitted pipeline (a loaded model
 file predicts without TensorFlow) is sent to each worker once, and each
 partition of a bag, a dataframe column or a one-dimensional array of texts
-is predicted where it lies. dask-ml is not a dependency: its last release
-(2025.1, February 2025) was not tried here.
+is predicted where it lies. dask-ml is not a dependency: its
+``ParallelPostFit`` takes dask arrays and dataframes, not a bag of texts.
 """
 
 import numpy as np

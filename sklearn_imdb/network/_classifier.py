@@ -6,7 +6,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..utils._keras import import_keras
-from ._architecture import ARCHITECTURE, build_network
+from ._architecture import ARCHITECTURE, _sparse_dense_class, build_network
 from ._batches import batches, epoch_orders
 from ._parameters import PARAMETERS_DOC, NetworkParameters
 from ._predictions import Predictions
@@ -15,6 +15,10 @@ from ._targets import check_target, hold_out
 from ._trainers import TracedCopies
 
 keras = import_keras()
+# registered now, with this module: unpickling a fitted network imports it
+# before its Keras model, which names the layer (a joblib or Dask worker's
+# fitted estimator, back in a process that never built a network)
+_sparse_dense_class()
 
 from scikeras.utils.transformers import ClassifierLabelEncoder  # noqa: E402
 
