@@ -8,15 +8,14 @@ import contextlib
 import json
 import logging
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 from .. import __version__
-from ._data import evaluation, evaluation_text, texts_to_score, train_test_texts
+from ._data import data_name, evaluation, texts_to_score, train_test_texts
 from ._parser import build_parser
-from ._streaming import fit_streaming, score_streaming, streamable, streams
+from ._train import cmd_train
 
 EXIT_USAGE = 2
 #: the library's parameters named in its errors, as the command line spells them
@@ -68,75 +67,6 @@ def cmd_data(args):
         )
     label = bunch.target_names[bunch.target[i]]
     print(f"\ntest review {i} ({label}, rating {bunch.rating[i]}/10):\n{bunch.data[i]}")
-
-
-def cmd_train(args):
-    from ..model_files import save_model
-    from ..model_selection import named_pipeline
-    from ..plotting import plot_confusion_matrix
-
-    params = dict(args.set or [])
-    if args.epochs is not None:
-        params["clf__epochs"] = args.epochs
-    pipe = named_pipeline(args.model, **params)
-    _check_out_dir(args.out)
-    streaming, why = streams(args)
-    start = time.perf_counter()
-    if streaming:
-        print(f"{why} ...")
-        pipe = streamable(args, pipe, params)
-        n_train = fit_streaming(args, pipe)
-        fit_seconds = time.perf_counter() - start
-        y_test, predicted, *scores = score_streaming(args, pipe)
-        text = evaluation_text(pipe, y_test, predicted, *scores)
-    else:
-        X_train, y_train, X_test, y_test = train_test_texts(args)
-        n_train = len(X_train)
-        print(
-            f"training {args.model} on {n_train:,} reviews "
-            f"({len(np.unique(y_train))} classes) ..."
-        )
-        pipe.fit(X_train, y_train)
-        fit_seconds = time.perf_counter() - start
-        text, predicted = evaluation(pipe, X_test, y_test)
-    print(f"fitted in {fit_seconds:.1f} s; test: {text}")
-    out = _check_out_dir(args.out)
-    out.mkdir(parents=True, exist_ok=True)  # now, with something to put there
-    data = str(args.data) if args.data else "IMDB's training split"
-    path = save_model(
-        pipe,
-        out / "model.skimdb",
-        metadata={
-            "pipeline": args.model,
-            "parameters": {k: str(v) for k, v in params.items()},
-            "training_data": f"{data}, {n_train:,} texts"
-            + (", streamed" if streaming else ""),
-            "test": text,
-        },
-    )
-    print(f"saved the fitted pipeline to {path}")
-    figure = plot_confusion_matrix(
-        y_test,
-        predicted,
-        labels=pipe.classes_,
-        path=out / "confusion_matrix.png",
-        title=f"{args.model}, {_data_name(args)}: {len(y_test):,} test reviews",
-    )
-    _close(figure)
-    print(f"saved the confusion matrix to {out / 'confusion_matrix.png'}")
-    # a streamed network's history has a point a chunk, not an epoch
-    history = None if streaming else getattr(pipe[-1], "history_", None)
-    if history:
-        from ..plotting import plot_history
-
-        _close(
-            plot_history(
-                history,
-                path=out / "training_curves.png",
-                title=f"{args.model}, {_data_name(args)}: {n_train:,} training reviews",
-            )
-        )
-        print(f"saved the training curves to {out / 'training_curves.png'}")
 
 
 def cmd_evaluate(args):
@@ -252,7 +182,7 @@ def cmd_compare(args):
         splits=splits,
         n_jobs=args.n_jobs,
         out=args.out,
-        data_name=_data_name(args),
+        data_name=data_name(args),
     )
     print(table_markdown(table))
 
@@ -266,7 +196,7 @@ def cmd_tune(args):
         cv=args.cv,
         limit=args.limit,
         splits=train_test_texts(args),
-        data_name=_data_name(args),
+        data_name=data_name(args),
         n_jobs=args.n_jobs,
         backend=args.backend,
         scheduler=args.scheduler,
@@ -319,16 +249,6 @@ def cmd_serve(args):
     )
 
 
-def _data_name(args):
-    return "IMDB" if args.data is None else Path(args.data).name
-
-
-def _check_out_dir(path):
-    if path.exists() and not path.is_dir():
-        raise ValueError(f"--out {path} exists and is not a folder")
-    return path
-
-
 def _existing_file(path):
     if not Path(path).is_file():
         raise FileNotFoundError(f"no model file at {path}")
@@ -349,12 +269,6 @@ def _cluster(args):
     from ..utils import dask_client
 
     return dask_client(args.scheduler)
-
-
-def _close(fig):
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
 
 
 COMMANDS = {

@@ -5,12 +5,25 @@ Without ``--data`` the commands use IMDB, its labels as names (``neg``,
 labels as written there.
 """
 
+from pathlib import Path
+
 import numpy as np
 
 from ..datasets import TARGET_NAMES, load_labelled, load_splits
 from ..model_selection import predict_with_scores, scores_of_predictions
 
-__all__ = ["evaluation", "evaluation_text", "texts_to_score", "train_test_texts"]
+__all__ = [
+    "data_name",
+    "evaluation",
+    "evaluation_text",
+    "texts_to_score",
+    "train_test_texts",
+]
+
+
+def data_name(args):
+    """What the data is called in titles: IMDB, or the file's name."""
+    return "IMDB" if args.data is None else Path(args.data).name
 
 
 def texts_to_score(args):
