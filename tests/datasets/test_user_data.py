@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sklearn_imdb import iter_reviews, load_reviews, named_pipeline
+from sklearn_imdb import iter_reviews, load_reviews, named_pipeline, read_texts
 from sklearn_imdb.datasets._user_data import _check_encoding
 
 from ..conftest import make_reviews
@@ -170,3 +170,37 @@ def test_the_encoding_check_names_the_line_across_blocks(tmp_path):
         next(iter_reviews(path, chunksize=10))
     path.write_bytes(b"".join(lines[:250]))
     _check_encoding(path, "utf-8", block=7)
+
+
+def test_read_texts_of_json_lines_as_pandas_reads_them(tmp_path):
+    # read a line at a time: the texts pandas' read_json gives, in file
+    # order, whatever the values (numbers, null, lists, a missing key)
+    path = tmp_path / "mixed.jsonl"
+    values = ["Loved it", 5, 2.5, None, [1, "x"], True, "l'été — ok", "日本語"]
+    rows = [{"Review": v, "label": 1} for v in values] + [{"label": 0}]
+    path.write_text(
+        "\n\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n",
+        encoding="utf-8",
+    )
+    expected = pd.read_json(path, lines=True, dtype=False)["Review"]
+    assert list(read_texts(path)) == expected.fillna("").astype(str).tolist()
+    assert list(read_texts(path, text_column="label")) == ["1"] * 8 + ["0"]
+
+
+@pytest.mark.parametrize(
+    "content, match",
+    [
+        (b'{"text": "a"}\n{"text": \n', r"line 2 is not JSON \(Expecting value\)"),
+        (b'{"text": "a"}\n\n[1, 2]\n', "line 3 is not a JSON object"),
+        (b'{"text": "a"}\nnull\n', "line 2 is not a JSON object"),
+        (b'{"text": "a"}\n{"text": "caf\xe9"}\n', "line 2 is not valid utf-8"),
+        (b'{"words": "a"}\n', r"which column holds the text\?"),
+    ],
+)
+def test_read_texts_names_the_bad_line_of_json_lines(tmp_path, content, match):
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=match):
+        list(read_texts(path))
+    with pytest.raises(ValueError, match="no column 'body'"):
+        list(read_texts(tmp_path / "bad.jsonl", text_column="body"))
