@@ -7,6 +7,8 @@ is predicted where it lies. dask-ml is not a dependency: its
 ``ParallelPostFit`` takes dask arrays and dataframes, not a bag of texts.
 """
 
+import sys
+
 import numpy as np
 
 try:  # the [dask] extra
@@ -47,10 +49,10 @@ def dask_predictions(estimator, texts, *, method="predict_proba"):
     import dask.array as da
     import dask.bag as db
 
-    try:  # needs pyarrow, which the [dask] extra does not bring
-        from dask.dataframe import Series
-    except ImportError:
-        Series = ()  # noqa: N806 (no dataframe column can be given then)
+    # a dataframe column exists only where dask.dataframe was imported: not
+    # imported here for a bag or an array (0.3 s, and it needs pyarrow,
+    # which the [dask] extra does not bring)
+    Series = getattr(sys.modules.get("dask.dataframe"), "Series", ())  # noqa: N806
     if method not in ("predict_proba", "predict", "decision_function"):
         raise ValueError(
             'method must be "predict_proba", "predict" or "decision_function", '
