@@ -1,14 +1,22 @@
-"""The command line's arguments: the parser and the types of its values.
+"""The command line's arguments: the parser, its sub-commands and their options.
 
 A value that does not parse (a bad number, an unknown name) is an argparse
-error: one line and exit status 2.
+error: one line and exit status 2 (the types of the values: ``_values``).
 """
 
 import argparse
 import difflib
-import json
 import os
 from pathlib import Path
+
+from ._values import (
+    assignment,
+    cv,
+    cv_search,
+    fraction,
+    non_negative,
+    positive,
+)
 
 __all__ = ["build_parser"]
 
@@ -39,7 +47,7 @@ def build_parser(functions, version):
     )
     data.add_argument(
         "--review",
-        type=_non_negative,
+        type=non_negative,
         default=0,
         help="index of the test review to print (default: 0)",
     )
@@ -52,11 +60,11 @@ def build_parser(functions, version):
         "the test split, save it, its confusion matrix (and training curves)",
     )
     train.add_argument("--model", default="seed-net", help=f"pipeline: {names}")
-    train.add_argument("--epochs", type=_positive, help="epochs of a network")
+    train.add_argument("--epochs", type=positive, help="epochs of a network")
     train.add_argument(
         "--set",
         metavar="PARAM=VALUE",
-        type=_assignment,
+        type=assignment,
         action="append",
         help="set a pipeline parameter, e.g. clf__units=32 (repeatable)",
     )
@@ -64,7 +72,7 @@ def build_parser(functions, version):
     train.add_argument(
         "--memory-budget",
         metavar="MB",
-        type=_positive,
+        type=positive,
         help="a --data file whose in-memory fit would need more (30 times the "
         "file's size) is learned a chunk at a time (default: half the memory "
         "available now)",
@@ -118,7 +126,7 @@ def build_parser(functions, version):
     )
     predict.add_argument(
         "--batch-size",
-        type=_positive,
+        type=positive,
         default=10000,
         help="texts classified at once (default: 10000)",
     )
@@ -137,7 +145,7 @@ def build_parser(functions, version):
     explain.add_argument("model", help="a model file written by 'train'")
     explain.add_argument("texts", nargs="*", help="texts to explain")
     explain.add_argument(
-        "--top", type=_positive, default=10, help="words shown (default: 10)"
+        "--top", type=positive, default=10, help="words shown (default: 10)"
     )
     explain.add_argument(
         "--global",
@@ -160,10 +168,10 @@ def build_parser(functions, version):
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
     )
     serve.add_argument(
-        "--port", type=_non_negative, default=8000, help="port (default: 8000)"
+        "--port", type=non_negative, default=8000, help="port (default: 8000)"
     )
     serve.add_argument(
-        "--workers", type=_positive, default=1, help="processes (default: 1)"
+        "--workers", type=positive, default=1, help="processes (default: 1)"
     )
     serve.add_argument(
         "--key",
@@ -172,17 +180,17 @@ def build_parser(functions, version):
         "$SKLEARN_IMDB_MODEL_KEY, which keeps it out of the process list)",
     )
     serve.add_argument(
-        "--max-texts", type=_positive, default=1000, help="texts a request (1000)"
+        "--max-texts", type=positive, default=1000, help="texts a request (1000)"
     )
     serve.add_argument(
         "--max-chars",
-        type=_positive,
+        type=positive,
         default=100_000,
         help="characters a text (100000)",
     )
     serve.add_argument(
         "--max-body-bytes",
-        type=_positive,
+        type=positive,
         default=1_000_000,
         help="bytes a request's body (1000000)",
     )
@@ -196,7 +204,7 @@ def build_parser(functions, version):
         "--models", help=f"comma-separated names or 'all' (default): {names}"
     )
     compare.add_argument(
-        "--cv", type=_cv, default=5, help="folds, 0 to skip CV (default: 5)"
+        "--cv", type=cv, default=5, help="folds, 0 to skip CV (default: 5)"
     )
     _add_data(compare)
     compare.add_argument("--out", type=Path, help="folder for comparison.csv/.md/.png")
@@ -212,7 +220,7 @@ def build_parser(functions, version):
         "of parameter lists (default: small)",
     )
     tune.add_argument("--model", default="seed-net", help="pipeline to tune")
-    tune.add_argument("--cv", type=_cv_search, default=3, help="folds (default: 3)")
+    tune.add_argument("--cv", type=cv_search, default=3, help="folds (default: 3)")
     _add_data(tune)
     tune.add_argument(
         "--out", type=Path, help="folder for results.csv, best_params.json, scores.png"
@@ -227,7 +235,7 @@ def build_parser(functions, version):
     tune.add_argument(
         "--scheduler", help="Dask scheduler address (default: a local cluster)"
     )
-    tune.add_argument("--top", type=_positive, default=10, help="candidates to print")
+    tune.add_argument("--top", type=positive, default=10, help="candidates to print")
     return parser
 
 
@@ -278,7 +286,7 @@ def _add_data(parser):
     )
     parser.add_argument(
         "--test-size",
-        type=_fraction,
+        type=fraction,
         default=0.2,
         help="fraction of --data held out to test on, without --test-data "
         "(default: 0.2)",
@@ -313,48 +321,7 @@ def _add_columns(parser, label):
 def _add_limit(parser):
     parser.add_argument(
         "--limit",
-        type=_positive,
+        type=positive,
         default=None,
         help="use a stratified sample of N texts from each split",
     )
-
-
-def _int_arg(valid, requirement):
-    """An argparse type: an integer for which ``valid(value)`` holds."""
-
-    def parse(text):
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-        if not valid(value):
-            raise argparse.ArgumentTypeError(f"must be {requirement}, got {text!r}")
-        return value
-
-    return parse
-
-
-_positive = _int_arg(lambda v: v >= 1, "a positive integer")
-_non_negative = _int_arg(lambda v: v >= 0, ">= 0")
-_cv = _int_arg(lambda v: v == 0 or v >= 2, "0 (no CV) or at least 2")
-_cv_search = _int_arg(lambda v: v >= 2, "at least 2")
-
-
-def _fraction(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text!r}")
-    return value
-
-
-def _assignment(text):
-    name, sep, value = text.partition("=")
-    if not sep or not name:
-        raise argparse.ArgumentTypeError(f"expected PARAM=VALUE, got {text!r}")
-    try:
-        return name, json.loads(value)
-    except json.JSONDecodeError:
-        return name, value
