@@ -14,7 +14,7 @@ Then the largest corpus is predicted by a seed-net model (fitted in memory
 on the 25,000-review corpus) in one process (``predict_in_batches`` over
 ``read_texts``; its tokenizer on every core, as by default, and on one) and
 on a 2-worker Dask ``LocalCluster`` (``dask_predictions`` over a bag of
-the file's 16 MB blocks, each line parsed by ``json.loads``:
+the file's 4 MB and 16 MB blocks, each line parsed by ``json.loads``:
 ``dask.dataframe.read_json`` parsed 3.7x slower), each in a fresh
 process, the cluster's start counted apart.
 
@@ -134,7 +134,7 @@ ON_DASK = (
     "with dask_client(n_workers=2) as client:\n"
     "    print('START', time.perf_counter() - start)\n"
     "    start = time.perf_counter()\n"
-    "    lines = db.read_text(sys.argv[2], blocksize=2**24)\n"
+    "    lines = db.read_text(sys.argv[2], blocksize=int(sys.argv[3]))\n"
     "    texts = lines.map(json.loads).pluck('text')\n"
     "    n = len(client.compute(dask_predictions(pipe, texts)).result())\n"
     "    print('ROWS', n, 'SECONDS', time.perf_counter() - start)\n"
@@ -147,7 +147,8 @@ def predictions(model, data):
     for name, code, *more in (
         ("one process", ONE_PROCESS),
         ("one process, one thread", ONE_PROCESS, 1),
-        ("Dask, 2 workers", ON_DASK),
+        ("Dask, 2 workers, 4 MB partitions", ON_DASK, 2**22),
+        ("Dask, 2 workers, 16 MB partitions", ON_DASK, 2**24),
     ):
         _, peak, out = run_child(code, model, data, *more)
         n, seconds = re.search(r"ROWS (\d+) SECONDS ([\d.]+)", out).groups()
