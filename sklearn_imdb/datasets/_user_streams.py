@@ -113,7 +113,9 @@ def read_texts(path, *, text_column=None, encoding="utf-8", chunksize=10000):
     encoding : str, default="utf-8"
         The encoding of a text file.
     chunksize : int, default=10000
-        Rows read at once: memory is bounded by a chunk, not by the file.
+        Rows of a CSV, TSV or Parquet file read at once: memory is bounded by
+        a chunk, not by the file (JSON Lines and text files are read a line
+        at a time).
 
     Yields
     ------
