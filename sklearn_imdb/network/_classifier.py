@@ -1,5 +1,6 @@
 """The notebook's Dense network as a scikit-learn classifier (via scikeras)."""
 
+import contextvars
 import logging
 
 import numpy as np
@@ -25,6 +26,8 @@ from scikeras.utils.transformers import ClassifierLabelEncoder  # noqa: E402
 __all__ = ["DenseNetworkClassifier"]
 
 logger = logging.getLogger(__name__)
+#: set while partial_fit trains: its one epoch is logged as the call it is
+_PARTIAL_FIT = contextvars.ContextVar("partial_fit", default=False)
 
 
 class DenseNetworkClassifier(
@@ -158,7 +161,11 @@ class DenseNetworkClassifier(
             )
         known = self.classes_ if classes is None else classes
         y = check_target(X, y, type(self).__name__, classes=known)
-        return super().partial_fit(X, y, known, sample_weight, **kwargs)
+        token = _PARTIAL_FIT.set(True)
+        try:
+            return super().partial_fit(X, y, known, sample_weight, **kwargs)
+        finally:
+            _PARTIAL_FIT.reset(token)
 
     @property
     def target_encoder(self):
@@ -235,11 +242,18 @@ DenseNetworkClassifier.__doc__ %= {"parameters": PARAMETERS_DOC}
 
 
 class _EpochLogger(keras.callbacks.Callback):
-    """Logs each epoch's metrics at INFO level."""
+    """Logs each epoch's metrics at INFO level.
+
+    scikeras counts each ``partial_fit`` call as one more epoch ("epoch
+    147/147" for a stream's 147th chunk); such a call is logged as what it is.
+    """
 
     def on_epoch_end(self, epoch, logs=None):
         if logger.isEnabledFor(logging.INFO):
             metrics = ", ".join(f"{k}={v:.4f}" for k, v in (logs or {}).items())
-            logger.info(
-                "epoch %d/%d: %s", epoch + 1, self.params.get("epochs", 0), metrics
-            )
+            if _PARTIAL_FIT.get():
+                logger.info("partial_fit call %d: %s", epoch + 1, metrics)
+            else:
+                logger.info(
+                    "epoch %d/%d: %s", epoch + 1, self.params.get("epochs", 0), metrics
+                )

@@ -299,3 +299,20 @@ def test_partial_fit_streams_chunks_as_sgd_classifier_does(features):
         shuffled.partial_fit(X[:2], ["pos", "meh"])
     with pytest.raises(ValueError, match="not the same as on the first call"):
         shuffled.partial_fit(X[:2], ["pos", "neg"], classes=["neg", "pos", "meh"])
+
+
+def test_the_epoch_log_says_an_epoch_of_fit_and_a_call_of_partial_fit(features, caplog):
+    X, y = features
+    with caplog.at_level("INFO", logger="sklearn_imdb.network._classifier"):
+        small(epochs=2).fit(X, y)
+        clf = small()
+        clf.partial_fit(X, y, classes=[0, 1])
+        clf.partial_fit(X, y)
+    said = [r.getMessage().split(":")[0] for r in caplog.records]
+    # scikeras counts the calls as epochs ("epoch 2/2" for the second call)
+    assert said == [
+        "epoch 1/2",
+        "epoch 2/2",
+        "partial_fit call 1",
+        "partial_fit call 2",
+    ]
