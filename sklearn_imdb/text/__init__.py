@@ -7,8 +7,8 @@ those columns by naive Bayes log-count ratios. Private modules: n-gram keys
 (``_ngrams``), a search's reviews keyed once for all its folds
 (``_shared_ngrams``), the vocabulary (``_vocabulary``), a stream's term
 counts in bounded memory (``_term_stream``) and the vectorizer's
-``partial_fit`` over them (``_vectorizer_stream``), and the checks of the
-documents given (``_documents``).
+``partial_fit`` over them (``_vectorizer_stream``), its columns' terms
+(``_terms``), and the checks of the documents given (``_documents``).
 """
 
 from ._nb_weighting import NBFeatureWeighter

@@ -12,13 +12,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils.parallel import available_threads
 from ._documents import check_documents, flatten_ids
+from ._terms import TermsMixin
 from ._vectorizer_stream import StreamMixin
 from ._vocabulary import count_matrix, count_text, fit_text
 
 __all__ = ["MultiHotVectorizer"]
 
 
-class MultiHotVectorizer(StreamMixin, TransformerMixin, BaseEstimator):
+class MultiHotVectorizer(StreamMixin, TermsMixin, TransformerMixin, BaseEstimator):
     """Encode documents as sparse multi-hot vectors over their top-N words.
 
     The notebook's ``vectorize_sequences`` as a scikit-learn transformer:
@@ -272,48 +273,6 @@ class MultiHotVectorizer(StreamMixin, TransformerMixin, BaseEstimator):
             names[X.indices[a:b][X.data[a:b] != 0]]
             for a, b in zip(X.indptr[:-1], X.indptr[1:])
         ]
-
-    def get_feature_names_out(self, input_features=None):
-        """The term of each output column.
-
-        Parameters
-        ----------
-        input_features : None
-            Ignored (the input has no columns).
-
-        Returns
-        -------
-        feature_names_out : ndarray of str objects
-            The terms, in column order.
-        """
-        check_is_fitted(self)
-        return np.asarray(self._terms(), dtype=object)
-
-    # The terms in column order are kept as a list, or as UTF-8 bytes of one
-    # term a line (what a model file holds: a term is words joined by single
-    # spaces), split on first use; the dict of vocabulary_ is made on first
-    # use too. Transforming needs neither, only the terms' keys (_table):
-    # parsing and indexing nb-net's 500,000 terms took 0.2 s of the 0.4 s
-    # its model file took to load.
-    def _set_terms(self, terms):
-        self._term_list, self._vocabulary = terms, None
-
-    def _terms(self):
-        terms = self._term_list
-        if terms is None:  # hashed columns
-            terms = self._term_list = [f"hash_{j}" for j in range(self.n_features_out_)]
-        if isinstance(terms, bytes):
-            terms = self._term_list = terms.decode("utf-8").split("\n")
-        return terms
-
-    @property
-    def vocabulary_(self):
-        """Each term's column: a dict (``token_<id>`` for token-id input)."""
-        check_is_fitted(self)
-        if self._vocabulary is None:
-            terms = self._terms()
-            self._vocabulary = dict(zip(terms, range(len(terms))))
-        return self._vocabulary
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
