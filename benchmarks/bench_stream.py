@@ -16,7 +16,7 @@ on the 25,000-review corpus) in one process (``predict_in_batches`` over
 on a 2-worker Dask ``LocalCluster`` (``dask_predictions`` over a bag of
 the file's 4 MB and 16 MB blocks, each line parsed by ``json.loads``:
 ``dask.dataframe.read_json`` parsed 3.7x slower), each in a fresh
-process, the cluster's start counted apart.
+process, the cluster's start and imports counted apart.
 
     python benchmarks/bench_stream.py [--sizes 25000,100000,400000,1600000]
         [--models seed-net,nb-logreg,nb-net:400000] [--in-memory-up-to 100000]
@@ -126,7 +126,7 @@ ONE_PROCESS = (
 )
 ON_DASK = (
     "import json, time\n"
-    "import dask.bag as db\n"
+    "import dask.array, dask.bag as db  # the result is a Dask array\n"
     "from sklearn_imdb import dask_predictions, load_model\n"
     "from sklearn_imdb.utils import dask_client\n"
     "pipe = load_model(sys.argv[1])\n"

@@ -215,7 +215,7 @@ def dask_client(scheduler=None, n_workers=None):
             yield client
         return
     gpus = _count_gpus()
-    with dask.config.set({_SPAWN_ENV: _without_malloc_trim()}):
+    with dask.config.set(_local_worker_config()):
         if gpus:
             cluster = _gpu_cluster(gpus)
         else:
@@ -236,22 +236,29 @@ def dask_client(scheduler=None, n_workers=None):
 _SPAWN_ENV = "distributed.nanny.pre-spawn-environ"
 
 
-def _without_malloc_trim():
-    """distributed's environment for new workers, bar ``MALLOC_TRIM_THRESHOLD_``.
+def _local_worker_config():
+    """Dask settings for the workers of a local cluster of ours.
 
-    distributed starts workers with ``MALLOC_TRIM_THRESHOLD_=65536``, so that
-    glibc hands freed memory back to the system at once; the tokenizer's many
-    small allocations then ran a third slower (15,600 reviews on one thread:
-    0.39 s in a process of its own, 0.52 s with it set; 2 workers predicted
-    1.6 M reviews 1.16x as fast as one process with it, 1.32x without:
-    ``benchmarks/results/stream.md``). glibc's own adaptive threshold is kept
-    instead, a worker keeping freed memory for its next task.
+    - Their environment is distributed's bar ``MALLOC_TRIM_THRESHOLD_``:
+      distributed starts workers with ``MALLOC_TRIM_THRESHOLD_=65536``, so
+      that glibc hands freed memory back to the system at once; the
+      tokenizer's many small allocations then ran a third slower (15,600
+      reviews on one thread: 0.39 s in a process of its own, 0.52 s with it
+      set; 2 workers predicted 1.6 M reviews 1.16x as fast as one process with
+      it, 1.32x without: ``benchmarks/results/stream.md``). glibc's own
+      adaptive threshold is kept instead, a worker keeping freed memory for
+      its next task.
+    - The statistical profiler is off: it samples the stack of each worker's
+      threads every 10 ms for the dashboard's profile page, and these
+      clusters have no dashboard; it took 5-9% of a worker's time predicting
+      (the same 32 batches of reviews in a task: 3.0-3.2 s with it, 2.8-3.0 s
+      without).
     """
     import dask
 
     env = dict(dask.config.get(_SPAWN_ENV, default={}) or {})
     env.pop("MALLOC_TRIM_THRESHOLD_", None)
-    return env
+    return {_SPAWN_ENV: env, "distributed.worker.profile.enabled": False}
 
 
 def _gpu_cluster(gpus):

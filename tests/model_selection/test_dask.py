@@ -71,22 +71,26 @@ def test_each_partition_is_predicted_on_the_workers_in_order(
     assert len(client.scheduler_info()["workers"]) == 2
 
 
-def test_local_workers_keep_glibcs_own_trim_threshold(client):
+def test_local_workers_keep_glibcs_trim_threshold_and_no_profiler(client):
     # distributed starts workers with MALLOC_TRIM_THRESHOLD_=65536, a third
-    # slower tokenizing (utils.parallel._without_malloc_trim); the rest of
+    # slower tokenizing, and samples their stacks every 10 ms for a dashboard
+    # these clusters lack (utils.parallel._local_worker_config); the rest of
     # its environment for them stays
     import os
 
-    env = client.run(
-        lambda: (
+    def settings(dask_worker):
+        return (
             os.environ.get("MALLOC_TRIM_THRESHOLD_"),
             os.environ["MKL_NUM_THREADS"],
+            "profile" not in dask_worker.periodic_callbacks,  # stack sampling
         )
-    )
-    assert len(env) == 2 and set(env.values()) == {(None, "1")}
+
+    env = client.run(settings)
+    assert len(env) == 2 and set(env.values()) == {(None, "1", True)}
     assert dask.config.get("distributed.nanny.pre-spawn-environ")[
         "MALLOC_TRIM_THRESHOLD_"
-    ]  # distributed's setting, outside our clusters, unchanged
+    ]  # distributed's settings, outside our clusters, unchanged
+    assert dask.config.get("distributed.worker.profile.enabled")
 
 
 @pytest.mark.slow
