@@ -179,23 +179,33 @@ def _new_batches(X, y, sample_weight, batch_size, orders):
     stops = np.minimum(starts + batch_size, (starts // n_rows + 1) * n_rows)
     if sp.issparse(X) and rows.size <= ORDERED_EPOCHS * X.shape[0]:
         first_rows = np.repeat(starts.ravel(), (stops - starts).ravel())
-        take_rows = _sparse_rows(X if orders is None else X[rows], first_rows)
+        arrays, take_rows = _sparse_rows(X if orders is None else X[rows], first_rows)
     elif sp.issparse(X):
-        take_rows = _gathered_rows(X, rows)
+        arrays, take_rows = _gathered_rows(X, rows)
     else:
-        take_rows = _dense_rows(X, rows)
-    others = [
+        arrays, take_rows = _dense_rows(X, rows)
+    others = tuple(
         tf.constant(np.asarray(a, dtype=np.float32)[rows])
         for a in (y, sample_weight)
         if a is not None
-    ]
+    )
 
-    def take(bounds):
+    def take(bounds, tensors):
         start, stop = bounds[0], bounds[1]
-        return (take_rows(start, stop), *(a[start:stop] for a in others))
+        others = tensors[len(arrays) :]
+        return (
+            take_rows(start, stop, *tensors[: len(arrays)]),
+            *(a[start:stop] for a in others),
+        )
 
     bounds = np.stack([starts.ravel(), stops.ravel()], axis=1).astype(np.int64)
-    data = tf.data.Dataset.from_tensor_slices(bounds)
+    # The tensors reach `take` as an element repeated beside each batch's
+    # bounds, not captured by it: tf.data copies what a dataset's function
+    # captures, and kept part of each copy (a streamed fit's partial_fit
+    # calls, a new dataset each, grew by 2 MB a call: 1.6 M reviews in
+    # 10,000-row chunks peaked at 1.9 GB, ``benchmarks/results/stream.md``)
+    held = tf.data.Dataset.from_tensors((*arrays, *others)).repeat()
+    data = tf.data.Dataset.zip(tf.data.Dataset.from_tensor_slices(bounds), held)
     # No autotuning: its thread, started with every iterator, made each
     # fit's end wait for it (0.1-1.3 s; a 12-candidate search 40-43 s
     # against 36-37 s without, ad hoc). Two batches prefetched keep the
@@ -206,10 +216,15 @@ def _new_batches(X, y, sample_weight, batch_size, orders):
 
 
 def _dense_rows(X, rows):
+    """The tensors of dense ``X``'s rows and ``take(start, stop, *tensors)``.
+
+    As ``_gathered_rows`` and ``_sparse_rows`` give theirs: a batch is the
+    rows ``rows[start:stop]``.
+    """
     import tensorflow as tf
 
-    X, rows = tf.constant(np.asarray(X, dtype=np.float32)), tf.constant(rows)
-    return lambda start, stop: tf.gather(X, rows[start:stop])
+    arrays = (tf.constant(np.asarray(X, dtype=np.float32)), tf.constant(rows))
+    return arrays, lambda start, stop, X, rows: tf.gather(X, rows[start:stop])
 
 
 def _gathered_rows(X, rows):
@@ -217,13 +232,15 @@ def _gathered_rows(X, rows):
     import tensorflow as tf
 
     arrays = (
+        tf.constant(rows),
         tf.constant(X.indptr.astype(np.int64)),
         tf.constant(X.indices.astype(np.int64)),
         tf.constant(X.data.astype(np.float32, copy=False)),
-        tf.constant(X.shape[1], dtype=tf.int64),
     )
-    rows, gather = tf.constant(rows), _csr_gather()
-    return lambda start, stop: gather(rows[start:stop], *arrays)
+    gather, n_features = _csr_gather(), np.int64(X.shape[1])
+    return arrays, lambda start, stop, rows, *csr: gather(
+        rows[start:stop], *csr, n_features
+    )
 
 
 @functools.cache
@@ -275,12 +292,14 @@ def _sparse_rows(X, first_rows):
     row_in_batch = (np.arange(X.shape[0]) - first_rows).astype(index)
     coordinates[:, 0] = np.repeat(row_in_batch, np.diff(X.indptr))
     coordinates[:, 1] = X.indices
-    coordinates = tf.constant(coordinates)
-    values = tf.constant(X.data.astype(np.float32, copy=False))
-    indptr = tf.constant(X.indptr.astype(np.int64))
+    arrays = (
+        tf.constant(coordinates),
+        tf.constant(X.data.astype(np.float32, copy=False)),
+        tf.constant(X.indptr.astype(np.int64)),
+    )
     n_features = X.shape[1]
 
-    def take(start, stop):
+    def take(start, stop, coordinates, values, indptr):
         first, last = indptr[start], indptr[stop]
         # tf.slice, not coordinates[first:last]: that strided slice of a
         # matrix took 5 ms a batch of 512 reviews (ad hoc)
@@ -291,4 +310,4 @@ def _sparse_rows(X, first_rows):
             tf.stack([stop - start, n_features]),
         )
 
-    return take
+    return arrays, take
