@@ -190,13 +190,12 @@ def _new_batches(X, y, sample_weight, batch_size, orders):
         if a is not None
     )
 
+    n = len(arrays)
+
     def take(bounds, tensors):
         start, stop = bounds[0], bounds[1]
-        others = tensors[len(arrays) :]
-        return (
-            take_rows(start, stop, *tensors[: len(arrays)]),
-            *(a[start:stop] for a in others),
-        )
+        rows_of = (a[start:stop] for a in tensors[n:])
+        return (take_rows(start, stop, *tensors[:n]), *rows_of)
 
     bounds = np.stack([starts.ravel(), stops.ravel()], axis=1).astype(np.int64)
     # The tensors reach `take` as an element repeated beside each batch's

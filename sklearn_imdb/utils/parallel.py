@@ -190,7 +190,8 @@ def dask_client(scheduler=None, n_workers=None):
         asked to limit TensorFlow to ``cores / threads-per-worker``. None
         starts a local cluster on 127.0.0.1: one process per GPU when there
         are GPUs (each seeing only its own), else ``n_workers`` processes (all
-        cores by default) each with an equal share of the cores.
+        cores by default) each with an equal share of the cores; it has no
+        dashboard, and its workers no profiler.
     n_workers : int or None, default=None
         Number of local worker processes (no GPUs).
 
