@@ -45,7 +45,7 @@ def dask_predictions(estimator, texts, *, method="predict_proba"):
     (the same model is sent once), until
     ``client.unregister_worker_plugin(name)``. Partitions of a few megabytes
     of text serve best (``db.read_text(path, blocksize=2**22)``): 2 workers
-    predicted 1.6 M reviews in 22-23 s from 4 MB blocks, 24-25 s from 16 MB,
+    predicted 1.6 M reviews in 21-23 s from 4 MB blocks, 23-26 s from 16 MB,
     whose memory each worker faulted in again
     (``benchmarks/results/stream.md``).
     """
