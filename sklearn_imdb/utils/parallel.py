@@ -227,6 +227,7 @@ def dask_client(scheduler=None, n_workers=None):
                 processes=True,
                 host="127.0.0.1",
                 dashboard_address=None,
+                scheduler_kwargs=_NO_DASHBOARD,
                 env=_tensorflow_env(max(1, cores // n)),
             )
     with cluster, Client(cluster) as client:
@@ -235,6 +236,11 @@ def dask_client(scheduler=None, n_workers=None):
 
 
 _SPAWN_ENV = "distributed.nanny.pre-spawn-environ"
+#: a scheduler without a dashboard still serves its health and metrics pages,
+#: on 8787 unless told: a free port, so that a second cluster (the user's own
+#: dashboard, two of our commands at once) does not warn "Port 8787 is
+#: already in use" or take that port
+_NO_DASHBOARD = {"dashboard": False, "dashboard_address": "127.0.0.1:0"}
 
 
 def _local_worker_config():
@@ -275,8 +281,5 @@ def _gpu_cluster(gpus):
         }
         for i in range(gpus)
     }
-    scheduler = {
-        "cls": Scheduler,
-        "options": {"host": "127.0.0.1", "dashboard_address": None},
-    }
+    scheduler = {"cls": Scheduler, "options": {"host": "127.0.0.1", **_NO_DASHBOARD}}
     return SpecCluster(workers=workers, scheduler=scheduler)

@@ -93,6 +93,18 @@ def test_local_workers_keep_glibcs_trim_threshold_and_no_profiler(client):
     assert dask.config.get("distributed.worker.profile.enabled")
 
 
+def test_local_clusters_leave_the_dashboards_port_free(client):
+    # a scheduler without a dashboard serves its health pages on 8787 unless
+    # told, and a second cluster then warned "Port 8787 is already in use"
+    address, port = client.run_on_scheduler(
+        lambda dask_scheduler: (
+            dask_scheduler.http_server.address,
+            dask_scheduler.http_server.port,
+        )
+    )
+    assert address == "127.0.0.1" and port != 8787
+
+
 @pytest.mark.slow
 def test_each_worker_holds_a_model_once_and_two_models_apart(client, model, tmp_path):
     def held(dask_worker):
