@@ -257,7 +257,7 @@ def _local_worker_config():
       its next task.
     - The statistical profiler is off: it samples the stack of each worker's
       threads every 10 ms for the dashboard's profile page, and these
-      clusters have no dashboard; it took 5-9% of a worker's time predicting
+      clusters have no dashboard; it took about 5% of a worker's time predicting
       (the same 32 batches of reviews in a task: 3.0-3.2 s with it, 2.8-3.0 s
       without).
     """
