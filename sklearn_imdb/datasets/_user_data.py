@@ -160,8 +160,8 @@ def _read_table(path, text_column, label_column, encoding):
     (frame,) = _table_chunks(path, kind, encoding)
     if frame.empty:
         raise ValueError(f"{path} holds no rows.")
-    text_column = _column(frame, text_column, TEXT_COLUMNS, "text", path)
-    label_column = _column(frame, label_column, LABEL_COLUMNS, "label", path)
+    text_column = _column(frame.columns, text_column, TEXT_COLUMNS, "text", path)
+    label_column = _column(frame.columns, label_column, LABEL_COLUMNS, "label", path)
     return _checked_rows(path, frame, text_column, label_column, kind)
 
 
@@ -192,8 +192,9 @@ def _number(text):
         return None
 
 
-def _column(frame, given, candidates, what, path):
-    columns = [str(c) for c in frame.columns]
+def _column(names, given, candidates, what, path):
+    """Which of the column ``names`` holds ``what``: ``given``, or a candidate."""
+    columns = [str(c) for c in names]
     if given is not None:
         if given not in columns:
             raise ValueError(

@@ -79,8 +79,10 @@ def iter_reviews(
     for frame in _table_chunks(path, kind, encoding, chunksize):
         if frame.empty:  # a header alone
             continue
-        text_column = _column(frame, text_column, TEXT_COLUMNS, "text", path)
-        label_column = _column(frame, label_column, LABEL_COLUMNS, "label", path)
+        text_column = _column(frame.columns, text_column, TEXT_COLUMNS, "text", path)
+        label_column = _column(
+            frame.columns, label_column, LABEL_COLUMNS, "label", path
+        )
         texts, labels = _checked_rows(
             path, frame, text_column, label_column, kind, first_row
         )
@@ -139,8 +141,8 @@ def read_texts(path, *, text_column=None, encoding="utf-8", chunksize=10000):
         except ImportError as exc:
             raise ImportError(_NEEDS_PYARROW.format(path=path)) from exc
         parquet = pq.ParquetFile(path)
-        frame = parquet.schema_arrow.empty_table().to_pandas()
-        column = _column(frame, text_column, TEXT_COLUMNS, "text", path)
+        names = parquet.schema_arrow.names
+        column = _column(names, text_column, TEXT_COLUMNS, "text", path)
         chunks = (
             batch.to_pandas()
             for batch in parquet.iter_batches(chunksize, columns=[column])
@@ -149,7 +151,7 @@ def read_texts(path, *, text_column=None, encoding="utf-8", chunksize=10000):
         chunks = _table_chunks(path, kind, encoding, chunksize)
     column = text_column
     for chunk in chunks:
-        column = _column(chunk, column, TEXT_COLUMNS, "text", path)
+        column = _column(chunk.columns, column, TEXT_COLUMNS, "text", path)
         yield from chunk[column].fillna("").astype(str)
 
 
@@ -163,8 +165,6 @@ def _jsonl_texts(path, text_column, encoding):
     gives ``""``, other values their ``str`` (as pandas' ``astype(str)``).
     """
     import json
-
-    import pandas as pd
 
     column = None
     with path.open("rb") as lines:
@@ -185,7 +185,6 @@ def _jsonl_texts(path, text_column, encoding):
             if not isinstance(row, dict):
                 raise ValueError(f"{path}: line {number} is not a JSON object.")
             if column is None:  # the first object
-                frame = pd.DataFrame(columns=list(row))
-                column = _column(frame, text_column, TEXT_COLUMNS, "text", path)
+                column = _column(row, text_column, TEXT_COLUMNS, "text", path)
             text = row.get(column)
             yield text if isinstance(text, str) else "" if text is None else str(text)
